@@ -1,0 +1,20 @@
+"""The ``nianbao`` command. Each module of this package adds its own subcommands."""
+
+from __future__ import annotations
+
+import typer
+
+from core.cli import ask, deadlines, reports
+
+app = typer.Typer(
+    name="nianbao",
+    help="政府信息公开工作年度报告: parse, check, store and query annual reports.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+for module in (reports, ask, deadlines):
+    module.register(app)
+
+
+def main() -> None:
+    app()

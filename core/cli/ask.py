@@ -1,0 +1,9 @@
+"""nianbao ask subcommands."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    pass

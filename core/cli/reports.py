@@ -1,0 +1,9 @@
+"""nianbao reports subcommands."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    pass

@@ -1,0 +1,69 @@
+"""Settings from the environment or ``.env``. Secrets come only from here."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = ROOT / "data" / "nianbao.db"
+
+
+def _split_ids(value: object) -> object:
+    if isinstance(value, str):
+        return [int(v) for v in value.replace(";", ",").split(",") if v.strip()]
+    if isinstance(value, int):
+        return [value]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    webhook_url: str | None = None  # set to run in webhook mode instead of long polling
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+
+    database_url: str = f"sqlite:///{DEFAULT_DB}"
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    allowed_chat_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    admin_chat_id: int | None = None  # where escalation summaries go; defaults to the admins' private chats
+    timezone: str = "Asia/Shanghai"
+    reminder_time: time = time(9, 0)
+    nianbao_now: datetime | None = None  # freezes the clock for demos and end-to-end tests
+
+    max_file_mb: float = 20.0
+    max_pages: int = 200
+    max_cells: int = 20_000
+    max_text_chars: int = 5_000_000
+    parse_timeout_s: float = 60.0
+
+    @field_validator("admin_ids", "allowed_chat_ids", mode="before")
+    @classmethod
+    def _ids(cls, value: object) -> object:
+        return _split_ids(value)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def now(self) -> datetime:
+        """Aware 'now' in the configured timezone, frozen when NIANBAO_NOW is set."""
+        if self.nianbao_now is not None:
+            frozen = self.nianbao_now
+            return frozen if frozen.tzinfo else frozen.replace(tzinfo=self.tz)
+        return datetime.now(self.tz)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,40 @@
+"""Text normalisation shared by every reader: 繁体 → 简体, full-width → half-width, spacing."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from opencc import OpenCC
+
+_SPACES = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+_cc = OpenCC("t2s")
+
+# NFKC would also turn full-width brackets （） into ASCII (), but the templates print （一） with
+# full-width brackets and users type both, so only digits, latin letters and a few signs are folded.
+_HALF = {chr(0xFF10 + i): str(i) for i in range(10)}
+_HALF.update({chr(0xFF21 + i): chr(0x41 + i) for i in range(26)})
+_HALF.update({chr(0xFF41 + i): chr(0x61 + i) for i in range(26)})
+_HALF.update({"－": "-", "＋": "+", "．": ".", "，": "，", "％": "%", "／": "/"})
+_HALF_TABLE = str.maketrans(_HALF)
+
+
+@lru_cache(maxsize=65536)
+def to_simplified(text: str) -> str:
+    return _cc.convert(text)
+
+
+def fold_width(text: str) -> str:
+    return text.translate(_HALF_TABLE)
+
+
+def clean(text: str) -> str:
+    """Simplified characters, half-width digits, single spaces, no NULs or control characters."""
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return _SPACES.sub(" ", fold_width(to_simplified(text))).strip()
+
+
+def squash(text: str) -> str:
+    """``clean`` without any spaces: for comparing labels that were wrapped or padded."""
+    return clean(text).replace(" ", "")
