@@ -53,7 +53,7 @@ def parse_value(raw: str, unit: Unit = "count") -> ParsedValue:
         number = -number
     printed_unit = m["unit"]
     if unit in ("yuan", "wan"):
-        scale = _MONEY_SCALE.get(printed_unit or "", None)
+        scale = _MONEY_SCALE.get(printed_unit or "")
         if scale is None:  # no unit printed: the template's own unit
             scale = 1 if unit == "yuan" else 10_000
         yuan = number * scale
