@@ -139,6 +139,8 @@ _APPLY_TAIL = (
 )
 
 _APPLY_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+# The note above as data, for both formats (report-format.md §4 R1).
+_APPLY_BALANCE = (("new", "carried_over"), ("total", "carried_forward"))
 
 APPLY_2019 = BlockDef(
     key="apply",
@@ -147,6 +149,9 @@ APPLY_2019 = BlockDef(
     rows=(*_APPLY_HEAD, RowDef("other", _OTHER, "other handling", ("其他处理",), group=_RESULTS), *_APPLY_TAIL),
     columns=APPLICANT_COLUMNS,
     aliases=(_APPLY_NOTE,),
+    total_column="total",
+    total_row="total",
+    balance=_APPLY_BALANCE,
 )
 
 APPLY_2021 = BlockDef(
@@ -182,6 +187,9 @@ APPLY_2021 = BlockDef(
     ),
     columns=APPLICANT_COLUMNS,
     aliases=(_APPLY_NOTE,),
+    total_column="total",
+    total_row="total",
+    balance=_APPLY_BALANCE,
 )
 
 # ---------------------------------------------------------------- table 四 (both templates)
@@ -206,6 +214,7 @@ REVIEW = BlockDef(
     ),
     columns=OUTCOME_COLUMNS,
     aliases=("行政诉讼",),
+    total_column="total",
 )
 
 TABLE4 = TableDef(
@@ -250,6 +259,7 @@ ACTIVE_2019 = TableDef(
                 ColumnDef("new_published", "本年新公开数量", "newly published", aliases=("本年新公开",)),
                 ColumnDef("total_published", "对外公开总数量", "total published", aliases=("对外公开数量",)),
             ),
+            at_most=(("new_published", "total_published"),),
         ),
         BlockDef(
             "item5",

@@ -53,6 +53,15 @@ class BlockDef:
     rows: tuple[RowDef, ...]
     columns: tuple[ColumnDef, ...]
     aliases: tuple[str, ...] = ()
+    # Arithmetic the printed grid implies; core.templates.rules turns it into per-cell rules.
+    # A column equal to the sum of the block's other columns, in every row (表三/表四 总计).
+    total_column: str | None = None
+    # A row equal to the sum of the grouped, printed rows of the block, in every column (表三（七）总计).
+    total_row: str | None = None
+    # Σ left rows = Σ right rows in every column (the 勾稽 note printed in 表三's header cell).
+    balance: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    # (column a, column b): a ≤ b in every row (2019 本年新公开数量 ≤ 对外公开总数量).
+    at_most: tuple[tuple[str, str], ...] = ()
 
     def key_for(self, row: RowDef, column: ColumnDef) -> str:
         return f"{self.prefix}{row.key}.{column.key}"
