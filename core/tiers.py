@@ -52,6 +52,27 @@ def classify(agency: str | None, title: str | None = None, override: Tier | None
     return "department"
 
 
+_TIER_WORDS: dict[str, Tier] = {
+    "department": "department",
+    "部门": "department",
+    "县级以上人民政府部门": "department",
+    "government": "government",
+    "政府": "government",
+    "本级政府": "government",
+    "人民政府": "government",
+    "township": "township",
+    "乡镇": "township",
+    "街道": "township",
+    "乡镇街道": "township",
+    "乡镇/街道": "township",
+}
+
+
+def parse_tier(text: str) -> Tier | None:
+    """A tier as users type it (English key or Chinese name), or None."""
+    return _TIER_WORDS.get(squash(text).lower())
+
+
 def statutory_deadline(tier: Tier, report_year: int) -> date | None:
     md = STATUTORY_DEADLINES[tier]
     return date(report_year + 1, *md) if md else None
