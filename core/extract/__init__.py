@@ -1,0 +1,242 @@
+"""Any uploaded file → :class:`core.model.Document`, or a one-line Chinese :class:`ReportError`.
+
+The type is sniffed from the bytes first and the file name second: agencies rename files freely (an
+HTML page saved as ``报告.doc`` is common), so the extension only decides when the content cannot.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import io
+import re
+import unicodedata
+import zipfile
+import zlib
+from pathlib import PurePath
+
+from core.model import Document, ReportError
+from core.settings import Settings, get_settings
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IMAGES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"BM", "BMP"),
+)
+_OTHER_BINARIES = (
+    (b"Rar!\x1a\x07", "RAR 压缩包"),
+    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包"),
+    (b"\x1f\x8b", "gzip 压缩包"),
+    (b"BZh", "bzip2 压缩包"),
+    (b"\xfd7zXZ\x00", "xz 压缩包"),
+    (b"{\\rtf", "RTF 文档"),
+    (b"%!PS", "PostScript 文件"),
+    (b"MZ", "可执行程序"),
+    (b"\x7fELF", "可执行程序"),
+)
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_HTML_HEAD = re.compile(r"<!doctype\s+html|<html[\s>]|<body[\s>]|<head[\s>]|<meta[\s>]", re.IGNORECASE)
+_HTML_TABLE = re.compile(r"<table[\s>]", re.IGNORECASE)
+_TEXT_EXTENSIONS = {".txt", ".text", ".csv", ".md", ".htm", ".html", ".xhtml", ".shtml", ".doc", ".wps", ".xml", ".mht", ".mhtml"}
+_HTML_EXTENSIONS = {".htm", ".html", ".xhtml", ".shtml"}
+# Zip-bomb limits: a real .docx inflates its XML 5–30×; images barely compress.
+_MIN_UNZIPPED = 100 * 1024 * 1024
+_UNZIPPED_FACTOR = 10
+_MAX_RATIO = 200
+_RATIO_FLOOR = 5 * 1024 * 1024
+_MAX_MEMBERS = 10_000
+SUPPORTED = "请上传 .docx、.pdf、.txt 或 .html 格式的报告"
+
+
+def extract(data: bytes, filename: str) -> Document:
+    """Read ``data`` (named ``filename``) into paragraphs and table grids.
+
+    Raises :class:`ReportError` with a one-line Chinese message for anything that is not a readable
+    report file; no other exception escapes.
+    """
+    try:
+        return _extract(data, filename, get_settings())
+    except ReportError:
+        raise
+    except Exception as exc:  # a library failing on a malformed file must not crash the caller
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+        raise ReportError(f"无法读取文件：{detail}") from exc
+
+
+def _extract(data: bytes, filename: str, settings: Settings) -> Document:
+    ext = PurePath(filename or "").suffix.lower()
+    if not data or not data.strip():
+        raise ReportError("文件是空的，没有任何内容，请检查后重新上传。")
+    limit = settings.max_file_mb * 1024 * 1024
+    if len(data) > limit:
+        raise ReportError(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），超过上限 {settings.max_file_mb:g} MB。")
+
+    if data.startswith(_OLE):
+        raise ReportError(_ole_message(data))
+    if data.startswith(b"PK"):
+        return _extract_zip(data, ext, settings)
+    if b"%PDF-" in data[:1024]:  # the PDF spec allows junk before the header
+        from core.extract.pdf import extract_pdf
+
+        return extract_pdf(data, settings)
+    for magic, name in _IMAGES:
+        if data.startswith(magic):
+            raise ReportError(f"这是图片文件（{name}），无法读取其中的文字，{SUPPORTED}。")
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        raise ReportError(f"这是图片文件（WebP），无法读取其中的文字，{SUPPORTED}。")
+    for magic, name in _OTHER_BINARIES:
+        if data.startswith(magic):
+            raise ReportError(f"不支持的文件类型（{name}），{SUPPORTED}。")
+
+    text = read_text(data)
+    if text is None:
+        if ext == ".docx":
+            raise ReportError("文件扩展名是 .docx，但内容不是有效的 Word 文档，文件可能已损坏。")
+        if ext == ".pdf":
+            raise ReportError("文件扩展名是 .pdf，但内容不是有效的 PDF，文件可能已损坏。")
+        if ext and ext not in _TEXT_EXTENSIONS:
+            raise ReportError(f"不支持的文件类型（{ext}），{SUPPORTED}。")
+        raise ReportError(f"无法识别文件内容：不是 Word、PDF，也不是可识别编码（UTF-8/GBK）的文本，{SUPPORTED}。")
+    if len(text) > settings.max_text_chars:
+        raise ReportError(f"文字过多（{len(text)} 字），超过上限 {settings.max_text_chars} 字。")
+    return extract_decoded(text, ext)
+
+
+def extract_decoded(text: str, ext: str = "") -> Document:
+    """Decoded text: a web page (by its markup, or a .htm/.html name) or a plain-text copy."""
+    if _looks_like_html(text, ext):
+        from core.extract.html import extract_html
+
+        return extract_html(text)
+    from core.extract.text import extract_text
+
+    return extract_text(text)
+
+
+def read_text(data: bytes) -> str | None:
+    """The text of a plain-text, HTML or single-file web page (.mht) upload; None for binary content."""
+    return _mhtml_page(data) or decode_text(data)
+
+
+def decode_text(data: bytes) -> str | None:
+    """Text from bytes by BOM, then UTF-8, then GB18030; None for binary content."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    if data.count(b"\x00") > len(data) // 1000:
+        return None
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return None if _is_garbage(text) else text
+    return None
+
+
+def _mhtml_page(data: bytes) -> str | None:
+    """The HTML of a web page saved as one file (.mht/.mhtml: MIME multipart/related), decoded."""
+    head = data[:4096].lower()
+    if b"mime-version:" not in head or b"multipart/related" not in head:
+        return None
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True)
+            if not isinstance(payload, bytes):
+                return None
+            charset = (part.get_content_charset() or "").lower()
+            if charset in ("gb2312", "gbk", "x-gbk", "gb18030"):
+                charset = "gb18030"  # pages labelled gb2312 routinely use GBK characters
+            try:
+                return payload.decode(charset) if charset else decode_text(payload)
+            except (LookupError, UnicodeDecodeError):
+                return decode_text(payload)
+    return None
+
+
+def _is_garbage(text: str) -> bool:
+    """Control or private-use characters in more than 1% of the text: binary that happened to decode."""
+    sample = text[:200_000]
+    bad = sum(
+        1 for ch in sample if ch not in "\t\n\r\f\v\x1a" and unicodedata.category(ch) in ("Cc", "Co", "Cs")
+    )
+    return bad > len(sample) // 100
+
+
+def _looks_like_html(text: str, ext: str) -> bool:
+    return bool(_HTML_HEAD.search(text[:4096]) or _HTML_TABLE.search(text)) or ext in _HTML_EXTENSIONS
+
+
+def _ole_message(data: bytes) -> str:
+    """OLE2 compound files: legacy Office binaries, or an OOXML file encrypted with a password."""
+
+    def has_stream(name: str) -> bool:  # directory entries store names in UTF-16LE
+        return name.encode("utf-16-le") in data
+
+    if has_stream("EncryptedPackage"):
+        return "文件已加密（设置了打开密码），无法读取，请取消密码保护后另存为 .docx 再上传。"
+    if has_stream("WordDocument"):
+        return "这是旧版 Word 文件（.doc），无法直接读取，请在 Word 或 WPS 中另存为 .docx 或 .pdf 后再上传。"
+    if has_stream("Workbook") or has_stream("Book"):
+        return "这是旧版 Excel 表格（.xls），不是年度报告文档，请将报告另存为 .docx 或 .pdf 后再上传。"
+    return "这是旧版 Office 二进制文件（.doc/.xls/.ppt/.wps），无法直接读取，请另存为 .docx 或 .pdf 后再上传。"
+
+
+def _extract_zip(data: bytes, ext: str, settings: Settings) -> Document:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        kind = "Word 文件" if ext == ".docx" else "压缩文件"
+        raise ReportError(f"{kind}已损坏（不是完整的 ZIP 压缩包），无法读取。") from exc
+    with archive:
+        _guard_zip(archive, settings)
+        if any(n.startswith("word/") for n in names):
+            from core.extract.docx import extract_docx
+
+            try:
+                return extract_docx(archive, settings)
+            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                raise ReportError("Word 文件已损坏（压缩数据校验失败），无法读取。") from exc
+        if any(n.startswith("xl/") for n in names):
+            raise ReportError("这是 Excel 表格（.xlsx），不是年度报告文档，请将报告另存为 .docx 或 .pdf 后再上传。")
+        if any(n.startswith("ppt/") for n in names):
+            raise ReportError(f"这是 PowerPoint 演示文稿（.pptx），不是年度报告文档，{SUPPORTED}。")
+        if "OFD.xml" in names:
+            raise ReportError("这是 OFD 版式文件，暂不支持，请转换为 PDF 或 .docx 后再上传。")
+        if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:100]:
+            raise ReportError("这是 OpenDocument 文件（.odt 等），请另存为 .docx 或 .pdf 后再上传。")
+        if ext == ".docx":
+            raise ReportError("Word 文件已损坏：压缩包里没有文档正文（word/document.xml）。")
+        raise ReportError(f"这是 ZIP 压缩包，不是年度报告文档，请解压后上传其中的报告（{SUPPORTED[3:]}）。")
+
+
+def _guard_zip(archive: zipfile.ZipFile, settings: Settings) -> None:
+    """Refuse zip bombs from the sizes the archive declares, before anything is decompressed.
+
+    Python's zipfile stops at the declared size (and fails the CRC check) when a member lies about it,
+    so the declared sizes bound what any later reader can inflate.
+    """
+    infos = archive.infolist()
+    total = sum(info.file_size for info in infos)
+    limit = max(_MIN_UNZIPPED, int(settings.max_file_mb * 1024 * 1024 * _UNZIPPED_FACTOR))
+    if len(infos) > _MAX_MEMBERS or total > limit:
+        raise ReportError(f"文件解压后过大（{total / 1024 / 1024:.0f} MB），疑似压缩炸弹，拒绝读取。")
+    for info in infos:
+        if info.file_size > _RATIO_FLOOR and info.file_size > _MAX_RATIO * max(info.compress_size, 1):
+            raise ReportError(f"文件中的 {info.filename} 压缩比异常（超过 {_MAX_RATIO} 倍），疑似压缩炸弹，拒绝读取。")
