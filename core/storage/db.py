@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlmodel import SQLModel
 
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -19,6 +19,8 @@ _ASYNC_DRIVERS = {
     "postgresql+psycopg2": "postgresql+asyncpg",
     "postgresql+psycopg": "postgresql+asyncpg",
 }
+# Execution option naming the SQLite BEGIN mode ("IMMEDIATE" takes the write lock up front).
+SQLITE_BEGIN = "nianbao_sqlite_begin"
 
 
 def async_url(url: str) -> str:
@@ -31,33 +33,66 @@ def async_url(url: str) -> str:
 def make_engine(url: str) -> AsyncEngine:
     url = async_url(url)
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+    if parsed.get_backend_name() != "sqlite":
+        return create_async_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url, connect_args={"timeout": 30})
 
-        @event.listens_for(engine.sync_engine, "connect")
-        def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
-            cur = dbapi_conn.cursor()
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # The sqlite3 module begins transactions lazily, only before DML: DDL and reads would run
+        # outside them and SAVEPOINTs break. Turn that off and emit BEGIN ourselves (SQLAlchemy's
+        # documented recipe), so a transaction here means the same as on PostgreSQL.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        # Switching to WAL needs an exclusive lock. Waiting for it can deadlock with a connection that
+        # holds a write transaction on a brand-new database, so try without waiting: the mode is stored
+        # in the file, and the next connection tries again if this one could not.
+        cur.execute("PRAGMA busy_timeout=0")
+        try:
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.close()
+        except Exception as exc:  # the driver's OperationalError, wrapped differently per adapter
+            if "locked" not in str(exc):
+                raise
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
 
-        return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get(SQLITE_BEGIN, "")
+        conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+    return engine
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-async def ensure_schema(engine: AsyncEngine) -> None:
-    """Create or upgrade the schema. (Replaced by Alembic upgrades in core.storage.migrate.)"""
-    import core.storage.models  # noqa: F401  (registers the tables)
+@asynccontextmanager
+async def write_session(sf: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session for one read-then-write unit of work, committed at the end, rolled back on error.
 
-    async with engine.begin() as conn:
-        await conn.run_sync(SQLModel.metadata.create_all)
+    On SQLite the transaction starts holding the write lock: one that began as a reader cannot wait for
+    the lock later and fails at once with "database is locked" when another process wrote meanwhile. On
+    PostgreSQL row locks (``with_for_update``) serialise writers instead.
+    """
+    async with sf() as session:
+        await session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
+        yield session
+        await session.commit()
+
+
+async def ensure_schema(engine: AsyncEngine) -> None:
+    """Create or upgrade the schema to the newest Alembic revision; idempotent and safe to run concurrently."""
+    from core.storage.migrate import upgrade
+
+    async with engine.connect() as conn:
+        conn = await conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+        async with conn.begin():
+            await conn.run_sync(upgrade)
 
 
 @asynccontextmanager

@@ -1,7 +1,9 @@
 """Database tables for agencies, reports, cells and findings (SQLModel; SQLite or PostgreSQL).
 
 Blank, 0 and "/" stay distinct: ``raw`` keeps the printed text, ``value`` is NULL for blank and "/".
-Timestamps are stored in UTC.
+Timestamps are aware datetimes in UTC: SQLModel maps ``datetime`` fields to its ``UTCDateTime``, which
+refuses naive values (timestamptz on PostgreSQL; SQLite stores UTC and reads it back with tzinfo=UTC).
+A schema change here needs an Alembic revision (core/storage/migrations/README.md).
 """
 
 from __future__ import annotations
@@ -9,21 +11,26 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return datetime.now(UTC)
 
 
 class Agency(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(index=True, unique=True)  # full name as printed
+    name: str = Field(index=True, unique=True)  # full name as first printed
     short_name: str = Field(index=True)
     region: str | None = None
+    # The name without its region prefix and 人民政府/办事处 noise (core.storage.names.match_key): the
+    # same agency printed with or without its city ("舟山市定海区人民政府" / "定海区人民政府") shares it.
+    match_key: str = Field(default="", index=True)
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON))  # other printed full names
     tier_override: str | None = None  # "department" | "government" | "township", set by users
     created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow, index=True)
 
 
 class Report(SQLModel, table=True):
@@ -31,6 +38,7 @@ class Report(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     agency_id: int = Field(foreign_key="agency.id", index=True)
+    agency_name: str = ""  # as printed in this report (the agency may be stored under another printing)
     year: int | None = Field(default=None, index=True)
     template: str | None = None  # "2019" | "2021"
     title: str | None = None
@@ -40,11 +48,17 @@ class Report(SQLModel, table=True):
     source_kind: str
     is_current: bool = Field(default=True, index=True)
     uploaded_at: datetime = Field(default_factory=utcnow)
-    uploaded_by: int | None = None  # telegram user id, when uploaded through the bot
-    chat_id: int | None = None
+    # Telegram ids, when uploaded through the bot (chat ids exceed 32 bits).
+    uploaded_by: int | None = Field(default=None, sa_type=BigInteger)
+    chat_id: int | None = Field(default=None, sa_type=BigInteger)
     sections: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     tables_found: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     text: str = ""
+    # Fingerprints of each table's non-zero figures (core.storage.rechecks.table_digests): reports whose
+    # tables could be copies of each other are found by index instead of by comparing every report.
+    table2_digest: str | None = Field(default=None, index=True)
+    table3_digest: str | None = Field(default=None, index=True)
+    table4_digest: str | None = Field(default=None, index=True)
 
 
 class CellRecord(SQLModel, table=True):
@@ -77,3 +91,6 @@ class FindingRecord(SQLModel, table=True):
     message: str
     cells: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    # "report": found in the report alone; "cross": needs other reports (previous year, peers) and is
+    # recomputed when those change.
+    scope: str = Field(default="report", index=True)

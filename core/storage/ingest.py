@@ -1,0 +1,342 @@
+"""Store a report file: parse it, find or create its agency, keep versions, run the checks that need other
+reports, all in one transaction — a report is stored completely or not at all.
+
+The same file twice (same sha256) is a duplicate and changes nothing. A different file for the same
+agency and year is kept as another version; the newest upload is current. Storing, replacing or deleting
+a version redoes the checks of the reports that compare themselves with it (core.storage.rechecks).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.model import Cell, ParsedReport, ReportError
+from core.pipeline import read_report
+from core.storage.agencies import match_key, same_agency
+from core.storage.db import write_session
+from core.storage.models import Agency, CellRecord, FindingRecord, Report, utcnow
+from core.storage.rechecks import checked_findings, recheck, recheck_related, store_findings, table_digests
+from core.storage.reports import load_parsed
+from core.tiers import TIERS, Tier
+
+log = logging.getLogger(__name__)
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+Status = Literal["stored", "duplicate", "failed"]
+
+
+@dataclass
+class IngestResult:
+    status: Status
+    filename: str
+    sha256: str
+    report_id: int | None = None
+    report: ParsedReport | None = None  # with every stored finding (also for a duplicate)
+    agency_id: int | None = None
+    agency: str | None = None  # full name
+    short_name: str | None = None
+    year: int | None = None
+    error: str | None = None  # one line, Chinese, when failed
+    uploaded_at: datetime | None = None  # UTC; for a duplicate, when the original was uploaded
+    superseded: list[int] = field(default_factory=list)  # older versions that stopped being current
+    rechecked: list[int] = field(default_factory=list)  # other reports whose checks were redone
+
+
+@dataclass
+class DeleteResult:
+    report_id: int
+    agency: str
+    year: int | None
+    restored_id: int | None  # the earlier version that is current again
+    rechecked: list[int] = field(default_factory=list)
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# ---------------------------------------------------------------- ingest
+
+
+async def ingest_bytes(
+    sf: async_sessionmaker[AsyncSession],
+    data: bytes,
+    filename: str,
+    *,
+    uploaded_by: int | None = None,
+    chat_id: int | None = None,
+) -> IngestResult:
+    """Parse and store one file. An unreadable file comes back ``failed`` with the reason."""
+    digest = sha256_of(data)
+    async with sf() as session:
+        if duplicate := await _duplicate(session, digest, filename):
+            return duplicate
+    try:
+        # Parsing is CPU-bound: keep the event loop (bot polling, job queue) responsive.
+        report = await asyncio.to_thread(read_report, data, filename)
+    except ReportError as exc:
+        return IngestResult("failed", filename, digest, error=str(exc))
+    return await store_report(
+        sf, report, sha256=digest, filename=filename, uploaded_by=uploaded_by, chat_id=chat_id
+    )
+
+
+async def store_report(
+    sf: async_sessionmaker[AsyncSession],
+    report: ParsedReport,
+    *,
+    sha256: str,
+    filename: str,
+    uploaded_by: int | None = None,
+    chat_id: int | None = None,
+) -> IngestResult:
+    """Store an already parsed report (``ingest_bytes`` after parsing; tests with built reports)."""
+    if not report.agency or not report.agency.strip():
+        return IngestResult("failed", filename, sha256, error="未能识别报告的发布机关名称，未入库。")
+    if report.year is None:
+        return IngestResult("failed", filename, sha256, error="未能识别报告所属年度，未入库。")
+    for attempt in (1, 2):
+        try:
+            async with write_session(sf) as session:
+                return await _store(session, report, sha256, filename, uploaded_by, chat_id)
+        except IntegrityError:
+            # Another process stored the same file, or created the same agency, since we looked.
+            async with sf() as session:
+                if duplicate := await _duplicate(session, sha256, filename):
+                    return duplicate
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _duplicate(session: AsyncSession, digest: str, filename: str) -> IngestResult | None:
+    row = (await session.execute(select(Report, Agency).join(Agency).where(Report.sha256 == digest))).first()
+    if row is None:
+        return None
+    stored, agency = row
+    return IngestResult(
+        "duplicate",
+        filename,
+        digest,
+        report_id=stored.id,
+        report=await load_parsed(session, stored, agency),
+        agency_id=agency.id,
+        agency=agency.name,
+        short_name=agency.short_name,
+        year=stored.year,
+        uploaded_at=stored.uploaded_at,
+    )
+
+
+async def _store(
+    session: AsyncSession,
+    report: ParsedReport,
+    digest: str,
+    filename: str,
+    uploaded_by: int | None,
+    chat_id: int | None,
+) -> IngestResult:
+    agency = await _agency_for(session, report)
+    assert agency.id is not None and report.year is not None
+    older = list(
+        await session.scalars(
+            select(Report).where(Report.agency_id == agency.id, Report.year == report.year, Report.is_current)
+        )
+    )
+    if older:
+        await session.execute(
+            update(Report).where(Report.id.in_([o.id for o in older])).values(is_current=False)
+        )
+    row = Report(
+        agency_id=agency.id,
+        agency_name=report.agency or agency.name,
+        year=report.year,
+        template=report.template,
+        title=report.title,
+        published_on=report.published_on,
+        sha256=digest,
+        filename=filename,
+        source_kind=report.source_kind,
+        is_current=True,
+        uploaded_by=uploaded_by,
+        chat_id=chat_id,
+        sections=report.sections,
+        tables_found=report.tables_found,
+        text=report.text,
+        **table_digests(report),
+    )
+    session.add(row)
+    await session.flush()
+    assert row.id is not None
+    await _insert_cells(session, row.id, report)
+    report.findings = await checked_findings(session, row, report)
+    await store_findings(session, row.id, report.findings)
+    rechecked = await recheck_related(session, [row, *older], done={row.id})
+    return IngestResult(
+        "stored",
+        filename,
+        digest,
+        report_id=row.id,
+        report=report,
+        agency_id=agency.id,
+        agency=agency.name,
+        short_name=agency.short_name,
+        year=report.year,
+        uploaded_at=row.uploaded_at,
+        superseded=[o.id for o in older if o.id is not None],
+        rechecked=rechecked,
+    )
+
+
+async def _agency_for(session: AsyncSession, report: ParsedReport) -> Agency:
+    """The stored agency this report belongs to, created when new; short name and region kept fresh."""
+    name = " ".join((report.agency or "").split())
+    key = match_key(name, report.region)
+    rows = list(
+        await session.scalars(
+            select(Agency).where((Agency.name == name) | (Agency.match_key == key)).with_for_update()
+        )
+    )
+    agency = next((a for a in rows if a.name == name), None)
+    changed = False
+    if agency is None:
+        # The same agency printed with or without its city: reuse it and remember this printing.
+        same = [
+            a
+            for a in rows
+            if any(same_agency(n, a.region, name, report.region) for n in (a.name, *(a.aliases or [])))
+        ]
+        if len(same) == 1:
+            agency = same[0]
+            if name not in (agency.aliases or []):
+                agency.aliases, changed = [*(agency.aliases or []), name], True
+    if agency is None:
+        agency = Agency(name=name, short_name=report.short_name or name, region=report.region, match_key=key)
+        session.add(agency)
+        await session.flush()
+        return agency
+    if report.short_name and report.short_name != agency.short_name:
+        agency.short_name, changed = report.short_name, True
+    if report.region and not (agency.region or "").endswith(report.region):
+        agency.region, changed = report.region, True
+    if changed:
+        agency.updated_at = utcnow()
+        await session.flush()
+    return agency
+
+
+async def _insert_cells(session: AsyncSession, report_id: int, report: ParsedReport) -> None:
+    """Every cell in one multi-row INSERT; extra (non-template) cells flagged ``extra``."""
+    rows = [_cell_row(report_id, c, c.key, extra=False) for c in report.cells.values()]
+    taken = set(report.cells)
+    for cell in report.extra_cells:
+        key, n = cell.key, 1
+        while key in taken:  # (report, key) is unique; a repeated extra key must not lose a cell
+            n += 1
+            key = f"{cell.key}#{n}"
+        taken.add(key)
+        rows.append(_cell_row(report_id, cell, key, extra=True))
+    if rows:  # a Core insert: executemany without the ORM's per-row bookkeeping
+        await session.execute(insert(CellRecord.__table__), rows)
+
+
+def _cell_row(report_id: int, cell: Cell, key: str, *, extra: bool) -> dict[str, object]:
+    return {
+        "report_id": report_id,
+        "key": key,
+        "raw": cell.raw,
+        "value": cell.value,
+        "unit": cell.unit,
+        "table_id": cell.table,
+        "row_label": cell.row_label,
+        "col_label": cell.col_label,
+        "extra": extra,
+        "loc": {k: v for k, v in vars(cell.loc).items() if v is not None},
+    }
+
+
+# ---------------------------------------------------------------- delete, tier override
+
+
+async def delete_report(sf: async_sessionmaker[AsyncSession], report_id: int) -> DeleteResult | None:
+    """Remove a report with its cells and findings (撤销上传). When it was current, the latest earlier
+    version of the same agency and year becomes current again. None when there is no such report."""
+    async with write_session(sf) as session:
+        row = await session.get(Report, report_id, with_for_update=True)
+        if row is None:
+            return None
+        agency = await session.get(Agency, row.agency_id)
+        assert agency is not None
+        await session.execute(delete(CellRecord).where(CellRecord.report_id == report_id))
+        await session.execute(delete(FindingRecord).where(FindingRecord.report_id == report_id))
+        await session.delete(row)
+        await session.flush()
+        result = DeleteResult(report_id, agency.name, row.year, restored_id=None)
+        if not row.is_current:
+            return result
+        restored = await session.scalar(
+            select(Report)
+            .where(Report.agency_id == row.agency_id, Report.year == row.year)
+            .order_by(Report.uploaded_at.desc(), Report.id.desc())
+            .limit(1)
+        )
+        done: set[int] = set()
+        if restored is not None and restored.id is not None:
+            restored.is_current = True
+            await session.flush()
+            await recheck(session, restored)
+            result.restored_id = restored.id
+            done.add(restored.id)
+        result.rechecked = await recheck_related(session, [row, *filter(None, [restored])], done)
+        return result
+
+
+async def set_tier_override(
+    sf: async_sessionmaker[AsyncSession], agency_id: int, tier: Tier | None
+) -> Agency:
+    """Set an agency's deadline tier by hand (None: classify automatically again, core.tiers) and redo
+    the checks of its current reports, whose date findings depend on the tier."""
+    if tier is not None and tier not in TIERS:
+        raise ValueError(f"未知的层级：{tier}（可选：{'、'.join(TIERS)}）")
+    async with write_session(sf) as session:
+        agency = await session.get(Agency, agency_id)
+        if agency is None:
+            raise LookupError(f"没有编号为 {agency_id} 的单位")
+        agency.tier_override = tier
+        agency.updated_at = utcnow()
+        await session.flush()
+        current = list(
+            await session.scalars(select(Report).where(Report.agency_id == agency_id, Report.is_current))
+        )
+        for row in current:
+            await recheck(session, row)
+    return agency
+
+
+# ---------------------------------------------------------------- demo data
+
+
+async def preload_samples(sf: async_sessionmaker[AsyncSession], folder: Path = SAMPLES) -> int:
+    """Ingest the seed reports into a database with no reports (the ``make run`` demo); how many stored."""
+    async with sf() as session:
+        if await session.scalar(select(Report.id).limit(1)) is not None:
+            return 0
+    stored = 0
+    for path in sorted(folder.glob("*.txt")):
+        result = await ingest_bytes(sf, path.read_bytes(), path.name)
+        if result.status == "stored":
+            stored += 1
+        elif result.status == "failed":
+            log.warning("seed %s not stored: %s", path.name, result.error)
+    return stored

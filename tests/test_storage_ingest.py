@@ -1,0 +1,276 @@
+"""Storing reports: round trip, duplicates, versions, atomicity, deletion, cross-report rechecks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import seed
+from parsed_reports import parsed_report
+from sqlalchemy import func, select
+
+import core.storage.ingest as ingest_module
+from core.model import Cell, Finding, Location, ReportError
+from core.pipeline import read_report
+from core.storage.ingest import (
+    delete_report,
+    ingest_bytes,
+    preload_samples,
+    set_tier_override,
+    sha256_of,
+    store_report,
+)
+from core.storage.models import Agency, CellRecord, FindingRecord, Report
+from core.storage.reports import current_report, list_reports, load_report
+
+
+async def _store(sf, report, name="r.txt"):
+    result = await store_report(sf, report, sha256=sha256_of(name.encode()), filename=name)
+    assert result.status == "stored", result.error
+    return result
+
+
+async def _count(sf, model) -> int:
+    async with sf() as session:
+        return await session.scalar(select(func.count()).select_from(model))
+
+
+def _codes(findings) -> set[str]:
+    return {f.code for f in findings}
+
+
+async def test_round_trip_keeps_raw_value_and_provenance(sf):
+    values = {
+        "apply.new.total": 7,
+        "apply.new.natural_person": "",  # blank
+        "apply.new.commercial": "0",
+        "apply.new.research": "/",
+        "active.penalty.change": "减30",
+        "active.procurement.amount_yuan": "266万元",
+    }
+    extra = [Cell("extra.二.1", "12", 12, "件", "二", "获取", "（七）", Location("text", line=99))]
+    parser_finding = Finding(
+        "structure.extra_cells", "warning", "表二有模板外的单元格", ["extra.二.1"], {"n": 1}
+    )
+    report = parsed_report(
+        values=values, extra=extra, findings=[parser_finding], published_on=date(2021, 1, 5)
+    )
+    result = await _store(sf, report)
+
+    back = await load_report(sf, result.report_id)
+    assert back.values == report.values
+    blank, zero, slash = (back.cells[f"apply.new.{c}"] for c in ("natural_person", "commercial", "research"))
+    assert (blank.raw, blank.value) == ("", None)
+    assert (zero.raw, zero.value) == ("0", 0) and isinstance(zero.value, int)
+    assert (slash.raw, slash.value) == ("/", None)
+    assert back.cells["active.penalty.change"].value == -30
+    money = back.cells["active.procurement.amount_yuan"]
+    assert (money.raw, money.value, money.unit) == ("266万元", 2660000, "元")
+    for key, cell in report.cells.items():
+        assert back.cells[key] == cell
+    assert back.extra_cells == extra
+    assert back.findings[0] == parser_finding
+    assert (back.agency, back.year, back.template, back.published_on) == (
+        report.agency,
+        2020,
+        "2019",
+        date(2021, 1, 5),
+    )
+    assert back.sections == report.sections and back.tables_found == report.tables_found
+    async with sf() as session:
+        extra_rows = await session.scalar(select(func.count()).where(CellRecord.extra))
+    assert extra_rows == 1
+
+
+async def test_same_file_twice_is_a_duplicate(sf, monkeypatch):
+    report = parsed_report()
+    calls = []
+
+    def fake_read(data: bytes, filename: str):
+        calls.append(filename)
+        return report
+
+    monkeypatch.setattr(ingest_module, "read_report", fake_read)
+    first = await ingest_bytes(sf, b"report bytes", "a.txt", uploaded_by=42, chat_id=-1001234567890)
+    second = await ingest_bytes(sf, b"report bytes", "copy-of-a.txt")
+    assert (first.status, second.status) == ("stored", "duplicate")
+    assert second.report_id == first.report_id
+    assert second.uploaded_at == first.uploaded_at
+    assert second.report is not None and second.report.values == report.values
+    assert calls == ["a.txt"]  # the duplicate was recognised before parsing
+    assert await _count(sf, Report) == 1
+    async with sf() as session:
+        row = await session.get(Report, first.report_id)
+    assert (row.uploaded_by, row.chat_id) == (42, -1001234567890)
+
+
+async def test_duplicate_found_at_insert_time(sf):
+    # Two processes parsed the same file at once: the second insert meets the unique sha256.
+    first = await _store(sf, parsed_report(), "same.txt")
+    second = await store_report(sf, parsed_report(seed=5), sha256=sha256_of(b"same.txt"), filename="same.txt")
+    assert second.status == "duplicate" and second.report_id == first.report_id
+    assert await _count(sf, Report) == 1
+
+
+async def test_unreadable_file_fails_and_stores_nothing(sf, monkeypatch):
+    def broken(data: bytes, filename: str):
+        raise ReportError("文件已损坏，无法读取")
+
+    monkeypatch.setattr(ingest_module, "read_report", broken)
+    result = await ingest_bytes(sf, b"garbage", "x.docx")
+    assert (result.status, result.error) == ("failed", "文件已损坏，无法读取")
+    nameless = await store_report(sf, parsed_report(agency=" "), sha256="0" * 64, filename="n.txt")
+    assert nameless.status == "failed" and "机关" in nameless.error
+    assert await _count(sf, Report) == 0 and await _count(sf, Agency) == 0
+
+
+async def test_failure_mid_ingest_leaves_nothing(sf, monkeypatch):
+    async def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    # Cells are already inserted when findings are stored; the failure must roll everything back.
+    monkeypatch.setattr(ingest_module, "store_findings", explode)
+    with pytest.raises(RuntimeError):
+        await store_report(sf, parsed_report(), sha256="1" * 64, filename="a.txt")
+    for model in (Agency, Report, CellRecord, FindingRecord):
+        assert await _count(sf, model) == 0
+
+
+async def test_new_version_becomes_current_and_delete_restores_the_old(sf):
+    old = await _store(sf, parsed_report(seed=1), "v1.txt")
+    new = await _store(sf, parsed_report(seed=2), "v2.txt")
+    assert new.superseded == [old.report_id]
+    assert new.agency_id == old.agency_id
+    async with sf() as session:
+        current = await current_report(session, new.agency_id, 2020)
+        assert current.id == new.report_id
+        assert not (await session.get(Report, old.report_id)).is_current
+
+    deleted = await delete_report(sf, new.report_id)
+    assert deleted.restored_id == old.report_id
+    async with sf() as session:
+        current = await current_report(session, new.agency_id)
+        assert current.id == old.report_id
+        leftover = await session.scalar(select(func.count()).where(CellRecord.report_id == new.report_id))
+    assert leftover == 0
+    assert await delete_report(sf, new.report_id) is None
+
+
+async def test_deleting_an_old_version_keeps_the_current_one(sf):
+    old = await _store(sf, parsed_report(seed=1), "v1.txt")
+    new = await _store(sf, parsed_report(seed=2), "v2.txt")
+    deleted = await delete_report(sf, old.report_id)
+    assert deleted.restored_id is None
+    async with sf() as session:
+        assert (await current_report(session, new.agency_id)).id == new.report_id
+
+
+async def test_last_years_report_arriving_later_updates_cross_year_findings(sf):
+    this_year = parsed_report(year=2021, seed=11)
+    last_year = parsed_report(year=2020, seed=12)
+    # The 2021 table 三 carries over a different number than 2020 carried forward.
+    assert this_year.value("apply.carried_over.total") != last_year.value("apply.carried_forward.total")
+
+    first = await _store(sf, this_year, "2021.txt")
+    assert not any(f.code.startswith("crossyear.") for f in first.report.findings)
+    second = await _store(sf, last_year, "2020.txt")
+    assert second.rechecked == [first.report_id]
+
+    rechecked = await load_report(sf, first.report_id)
+    cross = [f for f in rechecked.findings if f.code.startswith("crossyear.")]
+    assert cross and any("apply.carried_over.total" in f.cells for f in cross)
+    async with sf() as session:
+        scopes = set(
+            await session.scalars(select(FindingRecord.scope).where(FindingRecord.code.like("crossyear.%")))
+        )
+    assert scopes == {"cross"}
+
+    # Withdrawing last year's report withdraws the comparison again.
+    await delete_report(sf, second.report_id)
+    again = await load_report(sf, first.report_id)
+    assert not any(f.code.startswith("crossyear.") for f in again.findings)
+
+
+async def test_identical_tables_of_two_agencies_are_flagged_on_both(sf):
+    values = parsed_report(seed=21).values
+    a = await _store(
+        sf, parsed_report("宁波市鄞州区人民政府白鹤街道办事处", year=2020, values=values), "a.txt"
+    )
+    other = await _store(sf, parsed_report("宁波市鄞州区人民政府下应街道办事处", year=2020, seed=22), "o.txt")
+    b = await _store(sf, parsed_report("宁波市鄞州区人民政府瞻岐镇办事处", year=2020, values=values), "b.txt")
+    assert "copy.tables_peer" in _codes(b.report.findings)
+    assert a.report_id in b.rechecked and other.report_id not in b.rechecked
+    assert "copy.tables_peer" in _codes((await load_report(sf, a.report_id)).findings)
+    assert "copy.tables_peer" not in _codes((await load_report(sf, other.report_id)).findings)
+
+
+async def test_agency_printed_with_and_without_its_city_is_one_agency(sf):
+    first = await _store(
+        sf,
+        parsed_report("舟山市定海区人民政府", short_name="定海区", region="舟山市定海区", year=2020),
+        "a.txt",
+    )
+    second = await _store(
+        sf, parsed_report("定海区人民政府", short_name="定海区", region="舟山市定海区", year=2021), "b.txt"
+    )
+    third = await _store(
+        sf, parsed_report("普陀区人民政府", short_name="普陀区", region="舟山市普陀区"), "c.txt"
+    )
+    assert second.agency_id == first.agency_id != third.agency_id
+    async with sf() as session:
+        agency = await session.get(Agency, first.agency_id)
+    assert agency.name == "舟山市定海区人民政府" and agency.aliases == ["定海区人民政府"]
+    assert (await load_report(sf, second.report_id)).agency == "定海区人民政府"  # as printed
+
+
+async def test_tier_override_redoes_date_findings(sf):
+    # A department's report published in March is late (1月31日); as a 本级政府 report it is on time.
+    result = await _store(sf, parsed_report(published_on=date(2021, 3, 15)))
+    assert "date.late" in _codes(result.report.findings)
+    await set_tier_override(sf, result.agency_id, "government")
+    assert "date.late" not in _codes((await load_report(sf, result.report_id)).findings)
+    await set_tier_override(sf, result.agency_id, None)
+    assert "date.late" in _codes((await load_report(sf, result.report_id)).findings)
+    with pytest.raises(ValueError):
+        await set_tier_override(sf, result.agency_id, "province")
+
+
+async def test_listing_pages_and_counts(sf):
+    late = parsed_report("甲县财政局", year=2020, published_on=date(2021, 3, 1))
+    await _store(sf, late, "1.txt")
+    await _store(sf, parsed_report("乙县财政局", year=2020, seed=3), "2.txt")
+    await _store(sf, parsed_report("乙县财政局", year=2020, seed=4), "3.txt")
+    await _store(sf, parsed_report("甲县财政局", year=2021, seed=5), "4.txt")
+
+    rows, total = await list_reports(sf, 0, 2)
+    assert total == 4 and len(rows) == 2
+    assert rows[0].year == 2021
+    rest, _ = await list_reports(sf, 2, 10)
+    assert len(rest) == 2 and {r.id for r in rows}.isdisjoint(r.id for r in rest)
+    rows_2020, total_2020 = await list_reports(sf, 0, 10, year=2020, current_only=True)
+    assert total_2020 == 2 and all(r.is_current and r.year == 2020 for r in rows_2020)
+    jia = next(r for r in rows_2020 if r.short_name == "甲县财政局")
+    assert jia.warnings >= 1  # date.late
+
+
+async def test_seed_reports_round_trip_cell_by_cell(seeded_sf):
+    rows, total = await list_reports(seeded_sf, 0, 10)
+    assert total == 5
+    for row in rows:
+        stored = await load_report(seeded_sf, row.id)
+        fresh = read_report(seed(row.filename[:3]).read_bytes(), row.filename)
+        assert stored.cells == fresh.cells
+        assert stored.extra_cells == fresh.extra_cells
+        assert (stored.agency, stored.year, stored.published_on, stored.template) == (
+            fresh.agency,
+            fresh.year,
+            fresh.published_on,
+            fresh.template,
+        )
+        assert {f.code for f in fresh.findings} <= {f.code for f in stored.findings}
+
+
+async def test_preload_samples_only_into_an_empty_database(sf):
+    assert await preload_samples(sf) == 5
+    assert await preload_samples(sf) == 0
+    assert await _count(sf, Report) == 5
