@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,9 +17,40 @@ def seed(prefix: str) -> Path:
     return next(SAMPLES.glob(f"{prefix}_*.txt"))
 
 
+# Test modules whose database tests run on PostgreSQL as well as on SQLite (issue #8).
+BOTH_BACKENDS = ("test_storage_", "test_qa_", "test_deadlines_", "test_cli_")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "db_url" not in metafunc.fixturenames:
+        return
+    backends = ["sqlite"]
+    if metafunc.module.__name__.split(".")[-1].startswith(BOTH_BACKENDS):
+        backends.append("postgresql")
+    metafunc.parametrize("db_backend", backends)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One real PostgreSQL server on 127.0.0.1 for the whole run, started on first use."""
+    from pgserver import LocalPostgres
+
+    server = LocalPostgres()
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'test.db'}"
+def db_url(db_backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    if db_backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    server.psql(f"CREATE DATABASE {name}")
+    yield server.url(name)
+    server.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture

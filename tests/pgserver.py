@@ -83,6 +83,9 @@ class LocalPostgres:
         )  # fmt: skip
         return self.url("postgres")
 
+    def psql(self, sql: str) -> None:
+        self._run("psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", "postgres", "-qc", sql)
+
     def url(self, database: str) -> str:
         return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/{database}"
 
