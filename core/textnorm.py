@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
+import opencc
 from opencc import OpenCC
 
 _SPACES = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
@@ -20,8 +22,28 @@ _HALF.update({"－": "-", "＋": "+", "．": ".", "，": "，", "％": "%", "／
 _HALF_TABLE = str.maketrans(_HALF)
 
 
+@lru_cache(maxsize=1)
+def _traditional() -> frozenset[str]:
+    """Characters whose presence can make t2s change a text (most text has none: skip the slow converter)."""
+    folder = Path(opencc.__file__).parent / "dictionary"
+    found: set[str] = set()
+    for name in ("TSCharacters.txt", "TSPhrases.txt"):
+        for line in (folder / name).read_text(encoding="utf-8").splitlines():
+            key, _, targets = line.partition("\t")
+            target = targets.split(" ")[0]
+            if target == key:
+                continue
+            if len(target) == len(key):
+                found.update(k for k, t in zip(key, target, strict=True) if k != t)
+            else:
+                found.update(key)
+    return frozenset(found)
+
+
 @lru_cache(maxsize=65536)
 def to_simplified(text: str) -> str:
+    if text.isascii() or _traditional().isdisjoint(text):
+        return text
     return _cc.convert(text)
 
 

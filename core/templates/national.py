@@ -134,7 +134,7 @@ _APPLY_HEAD = (
 )
 
 _APPLY_TAIL = (
-    RowDef("total", "（七）总计", "total processed", ("总计",), group=_RESULTS),
+    RowDef("total", "（七）总计", "total processed", ("总计", "合计"), group=_RESULTS),
     RowDef("carried_forward", "四、结转下年度继续办理", "carried into next year", ("结转下年度继续办理", "结转下年度")),
 )
 
@@ -146,7 +146,7 @@ APPLY_2019 = BlockDef(
     key="apply",
     label="申请人情况",
     prefix="apply.",
-    rows=(*_APPLY_HEAD, RowDef("other", _OTHER, "other handling", ("其他处理",), group=_RESULTS), *_APPLY_TAIL),
+    rows=(*_APPLY_HEAD, RowDef("other", _OTHER, "other handling", ("其他处理", "其他"), group=_RESULTS), *_APPLY_TAIL),
     columns=APPLICANT_COLUMNS,
     aliases=(_APPLY_NOTE,),
     total_column="total",
