@@ -17,26 +17,13 @@ from core.checks.render import headline
 from core.model import SEVERITIES, Finding, ParsedReport
 from core.qa.wording import tr
 from core.render import display_width, render_tables, truncate
+from core.render.summary import KEY_FIGURES, TEMPLATE_NAMES, format_number
 from core.render.tables import template_of
 
 # Callback data prefixes of the buttons under a report (the report id follows the colon).
 FINDINGS, TABLES, UNDO = "fnd", "tbl", "undo"
 SUMMARY_PER_SEVERITY = 8  # findings listed per severity in the upload summary; the button shows all
 
-# Figures worth a line in a summary: (key, Chinese, English).
-KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
-    ("apply.new.total", "收到申请", "requests received"),
-    ("apply.carried_over.total", "上年结转", "carried over"),
-    ("apply.total.total", "办结", "processed"),
-    ("apply.carried_forward.total", "结转下年度", "carried forward"),
-    ("review.total", "行政复议", "reconsiderations"),
-    ("litigation.direct.total", "直接起诉", "lawsuits"),
-    ("litigation.after_review.total", "复议后起诉", "lawsuits after reconsideration"),
-)
-TEMPLATE_NAMES: dict[str, tuple[str, str]] = {
-    "2019": ("2019年版（国办公开办函〔2019〕60号）", "2019 format (国办公开办函〔2019〕60号)"),
-    "2021": ("2021年版（国办公开办函〔2021〕30号）", "2021 format (国办公开办函〔2021〕30号)"),
-}
 SEVERITY_LABELS: dict[str, tuple[str, str]] = {
     "error": ("❌ 错误", "❌ Errors"),
     "warning": ("⚠️ 警告", "⚠️ Warnings"),
@@ -49,12 +36,6 @@ def local_time(moment: datetime, tz: ZoneInfo) -> str:
     """A stored (naive UTC) time in the configured timezone, to the minute."""
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return aware.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-
-
-def _number(value: float | int | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
 def _short(labels: Sequence[str]) -> str:
@@ -131,7 +112,7 @@ def describe_html(report: ParsedReport, lang: Lang) -> str:
     if report.published_on:
         lines.append(f"{tr(lang, '落款日期', 'Dated')}：{report.published_on.isoformat()}")
     figures = [
-        f"{tr(lang, zh, en)} <b>{_number(report.value(key))}</b>"
+        f"{tr(lang, zh, en)} <b>{format_number(report.value(key))}</b>"
         for key, zh, en in KEY_FIGURES
         if key in report.cells
     ]

@@ -19,6 +19,7 @@ from core.export import FORMATS, Format, export_reports
 from core.model import SEVERITIES, Finding, ParsedReport, ReportError
 from core.pipeline import read_report
 from core.render import render_tables, text_table
+from core.render.summary import KEY_FIGURES, TEMPLATE_NAMES, format_number
 from core.settings import get_settings
 from core.storage.agencies import resolve_agency
 from core.storage.db import open_db, write_session
@@ -31,21 +32,7 @@ from core.tiers import TIER_NAMES, TIERS, Tier
 log = logging.getLogger(__name__)
 
 SUFFIXES = (".docx", ".pdf", ".txt", ".html", ".htm")
-# Figures worth a line in a summary; the full set is in --json and `nianbao show`.
-KEY_FIGURES = (
-    ("apply.new.total", "本年新收申请"),
-    ("apply.carried_over.total", "上年结转"),
-    ("apply.total.total", "办理结果总计"),
-    ("apply.carried_forward.total", "结转下年度"),
-    ("review.total", "行政复议"),
-    ("litigation.direct.total", "直接起诉"),
-    ("litigation.after_review.total", "复议后起诉"),
-)
 YearOption = Annotated[int | None, typer.Option("--year", help="Report year (default: the latest stored).")]
-TEMPLATE_NAMES = {
-    "2019": "2019年版（国办公开办函〔2019〕60号）",
-    "2021": "2021年版（国办公开办函〔2021〕30号）",
-}
 
 _out = Console(highlight=False)
 _err = Console(stderr=True, highlight=False)
@@ -78,12 +65,6 @@ def _read(path: Path) -> ParsedReport:
         raise fail(f"{path.name}：解析时出现内部错误（{type(exc).__name__}: {exc}）") from None
 
 
-def _fmt(value: float | int | None) -> str:
-    if value is None:
-        return "空白"
-    return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
-
-
 def _describe(report: ParsedReport) -> list[str]:
     name = report.agency or "（未识别单位）"
     if report.short_name and report.short_name != report.agency:
@@ -91,7 +72,7 @@ def _describe(report: ParsedReport) -> list[str]:
     lines = [
         f"单位：{name}",
         f"年度：{report.year if report.year is not None else '未识别'}",
-        f"格式：{TEMPLATE_NAMES.get(report.template or '', '未识别')}",
+        f"格式：{TEMPLATE_NAMES.get(report.template or '', ('未识别',))[0]}",
         f"落款日期：{report.published_on.isoformat() if report.published_on else '未印'}",
     ]
     if report.region:
@@ -101,7 +82,7 @@ def _describe(report: ParsedReport) -> list[str]:
         f"表格：{found}（{len(report.cells)} 个单元格"
         + (f"，另有 {len(report.extra_cells)} 个模板外单元格）" if report.extra_cells else "）")
     )
-    figures = [f"{label} {_fmt(report.value(key))}" for key, label in KEY_FIGURES if key in report.cells]
+    figures = [f"{zh} {format_number(report.value(key))}" for key, zh, _en in KEY_FIGURES if key in report.cells]
     if figures:
         lines.append("主要数字：" + "，".join(figures))
     return lines
