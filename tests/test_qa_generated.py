@@ -1,0 +1,462 @@
+"""Questions over generated reports: several years (2019 and 2021 formats), regions, namesakes, findings.
+
+Reports are built from consistent figures (tests/builders.py) and stored through core.storage.ingest. Each
+expected value is read back from the database with plain SQL (the oracle), never from the answer code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass
+
+import pytest
+from qa_support import BACKENDS, Spec, module_database, store
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.qa.answer import Answer, answer
+from core.storage.db import open_db
+from core.templates import template_for_year
+
+XIHU = "杭州市西湖区人民政府"
+XIHU_EDU = "杭州市西湖区教育局"
+SHANGCHENG = "杭州市上城区人民政府"
+GONGSHU = "杭州市拱墅区人民政府"
+GULOU_NJ = "南京市鼓楼区人民政府"
+GULOU_FZ = "福州市鼓楼区人民政府"
+STREETS = ("东胜", "福明", "明楼", "百丈", "潘火")
+TOWNS = ("瞻岐", "咸祥")
+
+
+def _no_requests(year: int) -> dict[str, int]:
+    """A table 三 of zeros (every identity still holds)."""
+    return {c.key: 0 for c in template_for_year(year).table("三").cells()}
+
+
+def _street(name: str) -> str:
+    return f"宁波市鄞州区人民政府{name}街道办事处"
+
+
+def _town(name: str) -> str:
+    return f"宁波市鄞州区{name}镇人民政府"
+
+
+def _specs() -> list[Spec]:
+    specs = [
+        Spec(XIHU, "西湖区", "杭州市西湖区", 2019, seed=11),
+        Spec(XIHU, "西湖区", "杭州市西湖区", 2020, seed=12),
+        Spec(XIHU, "西湖区", "杭州市西湖区", 2021, seed=13),
+        Spec(XIHU_EDU, "西湖区教育局", "杭州市西湖区", 2021, seed=14),
+        Spec(SHANGCHENG, "上城区", "杭州市上城区", 2021, seed=15),
+        # One inconsistent figure: 本年新收 total 5 more than its columns add up to.
+        Spec(GONGSHU, "拱墅区", "杭州市拱墅区", 2021, seed=16),
+        Spec(GULOU_NJ, "鼓楼区", "南京市鼓楼区", 2021, seed=17),
+        Spec(GULOU_FZ, "鼓楼区", "福州市鼓楼区", 2021, seed=18),
+    ]
+    for i, name in enumerate(STREETS):
+        for year in (2020, 2021):
+            zero = _no_requests(year) if i >= 3 else {}  # two streets received no requests
+            specs.append(
+                Spec(
+                    _street(name),
+                    f"{name}街道",
+                    "宁波市鄞州区",
+                    year,
+                    seed=20 + i * 2 + year % 2,
+                    values=zero,
+                )
+            )
+    for i, name in enumerate(TOWNS):
+        specs.append(Spec(_town(name), f"{name}镇", "宁波市鄞州区", 2021, seed=40 + i))
+    return specs
+
+
+def _break_gongshu(specs: list[Spec]) -> list[Spec]:
+    from builders import consistent_values
+
+    out = []
+    for spec in specs:
+        if spec.agency == GONGSHU:
+            total = consistent_values("2021", spec.seed)["apply.new.total"] + 5
+            spec = Spec(
+                spec.agency, spec.short_name, spec.region, spec.year, spec.seed, {"apply.new.total": total}
+            )
+        out.append(spec)
+    return out
+
+
+async def _load(url: str) -> None:
+    async with open_db(url) as sf:
+        await store(sf, _break_gongshu(_specs()))
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def gen_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with module_database(request, tmp_path_factory.mktemp("qa")) as url:
+        asyncio.run(_load(url))
+        yield url
+
+
+@pytest.fixture
+async def qa(gen_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    async with open_db(gen_url) as sf:
+        yield sf
+
+
+# ---------------------------------------------------------------- the oracle: plain SQL
+
+
+async def stored(sf: async_sessionmaker[AsyncSession], agency: str, year: int, key: str) -> float | None:
+    async with sf() as s:
+        row = (
+            await s.execute(
+                text(
+                    "SELECT c.value FROM cell c JOIN report r ON r.id = c.report_id JOIN agency a ON a.id = r.agency_id "
+                    "WHERE a.name = :agency AND r.year = :year AND c.key = :key AND r.is_current"
+                ),
+                {"agency": agency, "year": year, "key": key},
+            )
+        ).first()
+    return row[0] if row else None
+
+
+async def stored_all(
+    sf: async_sessionmaker[AsyncSession], year: int, key: str, like: str = "%"
+) -> dict[str, float]:
+    """agency name → value, for current reports of ``year`` whose agency name is LIKE ``like``."""
+    async with sf() as s:
+        rows = await s.execute(
+            text(
+                "SELECT a.name, c.value FROM cell c JOIN report r ON r.id = c.report_id JOIN agency a ON a.id = r.agency_id "
+                "WHERE r.year = :year AND c.key = :key AND r.is_current AND c.value IS NOT NULL AND a.name LIKE :like"
+            ),
+            {"year": year, "key": key, "like": like},
+        )
+        return {name: value for name, value in rows}
+
+
+def has_source(a: Answer, agency: str, year: int, key: str) -> bool:
+    return any(
+        s.get("agency_name") == agency and s["year"] == year and s.get("key") == key for s in a.sources
+    )
+
+
+# ---------------------------------------------------------------- one agency, one figure
+
+
+@dataclass(frozen=True)
+class One:
+    question: str
+    agency: str
+    year: int
+    key: str
+    says: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.question
+
+
+ONE = [
+    One("东胜街道2021年收到多少申请", _street("东胜"), 2021, "apply.new.total"),
+    One("东胜街道2020年收到多少申请", _street("东胜"), 2020, "apply.new.total"),
+    One("东胜街道收到多少申请", _street("东胜"), 2021, "apply.new.total", ("未指定年度", "2021")),
+    One("how many requests did 东胜街道 receive in 2020", _street("东胜"), 2020, "apply.new.total"),
+    One("福明街道2020年办结了多少申请", _street("福明"), 2020, "apply.total.total"),
+    One("明楼2021年予以公开多少件", _street("明楼"), 2021, "apply.disclosed.total"),
+    One("西湖区2019年行政处罚", XIHU, 2019, "active.penalty.decisions"),
+    One("西湖区2021年行政处罚决定", XIHU, 2021, "active.penalty.decisions"),
+    One("西湖区2021年规范性文件现行有效件数", XIHU, 2021, "active.normative_docs.in_force"),
+    One("西湖区2021年制发了多少规范性文件", XIHU, 2021, "active.normative_docs.issued"),
+    One("西湖区2021年废止规范性文件多少件", XIHU, 2021, "active.normative_docs.repealed"),
+    One("西湖区2020年本年新制作的规范性文件", XIHU, 2020, "active.normative_docs.new_made"),
+    One("西湖区2021年本年新制作规范性文件", XIHU, 2021, "active.normative_docs.issued", ("本年制发件数",)),
+    One(
+        "西湖区2020年规范性文件现行有效",
+        XIHU,
+        2020,
+        "active.normative_docs.total_published",
+        ("对外公开总数量",),
+    ),
+    One("西湖区2021年行政事业性收费金额", XIHU, 2021, "active.fees.amount_wan", ("万元",)),
+    One("西湖区2021年的收费", XIHU, 2021, "active.fees.amount_wan"),
+    One("西湖区2021年申请人逾期未按收费通知要求缴纳费用", XIHU, 2021, "apply.other.unpaid_fee.total"),
+    One("西湖区2019年直接起诉", XIHU, 2019, "litigation.direct.total"),
+    One("西湖区2020年复议后起诉多少件", XIHU, 2020, "litigation.after_review.total"),
+    One("西湖区2020年行政复议被维持几件", XIHU, 2020, "review.upheld"),
+    One("西湖区2021年复议尚未审结", XIHU, 2021, "review.pending"),
+    One("西湖區2020年收到多少申請", XIHU, 2020, "apply.new.total"),
+    One("西湖2020年收到多少申请", XIHU, 2020, "apply.new.total"),
+    One("杭州市西湖区2020年收到多少申请", XIHU, 2020, "apply.new.total"),
+    One("西湖区政府2019年上年结转多少件", XIHU, 2019, "apply.carried_over.total"),
+    One("西湖区2019年结转下年度", XIHU, 2019, "apply.carried_forward.total"),
+    One("西湖区教育局收到多少申请", XIHU_EDU, 2021, "apply.new.total"),
+    One("西湖区教育局的律师事务所申请", XIHU_EDU, 2021, "apply.new.legal_service"),
+    One("上城区2021年科研机构申请数", SHANGCHENG, 2021, "apply.new.research"),
+    One("上城区的社会公益组织申请", SHANGCHENG, 2021, "apply.new.nonprofit"),
+    One("how many requests did 上城区 get from law firms", SHANGCHENG, 2021, "apply.new.legal_service"),
+    One("上城区行政许可决定", SHANGCHENG, 2021, "active.licensing.decisions"),
+    One("咸祥镇行政强制", _town("咸祥"), 2021, "active.coercion.decisions"),
+    One("咸祥镇重复申请", _town("咸祥"), 2021, "apply.not_processed.duplicate.total"),
+    One("瞻岐镇2021年不予公开（属于国家秘密）", _town("瞻岐"), 2021, "apply.withheld.state_secret.total"),
+    One(
+        "百丈街道2021年没有现成信息需要另行制作的有几件",
+        _street("百丈"),
+        2021,
+        "apply.unavailable.needs_creation.total",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", ONE, ids=str)
+async def test_single_figure(qa: async_sessionmaker[AsyncSession], case: One) -> None:
+    a = await answer(qa, case.question)
+    expected = await stored(qa, case.agency, case.year, case.key)
+    assert expected is not None
+    assert a.value == pytest.approx(expected), a.text
+    assert has_source(a, case.agency, case.year, case.key), a.sources
+    for phrase in case.says:
+        assert phrase in a.text, a.text
+
+
+async def test_derived_row_is_read_from_its_printed_parts(qa: async_sessionmaker[AsyncSession]) -> None:
+    """2021 （六）其他处理 has three printed sub-rows and no printed total: the answer adds them up."""
+    a = await answer(qa, "西湖区2021年其他处理多少件")
+    parts = [f"apply.other.{p}.total" for p in ("no_correction", "unpaid_fee", "other")]
+    values = [await stored(qa, XIHU, 2021, k) for k in parts]
+    assert a.value == sum(v or 0 for v in values)
+    assert all(has_source(a, XIHU, 2021, k) for k in parts)
+
+
+async def test_lawsuits_add_both_kinds(qa: async_sessionmaker[AsyncSession]) -> None:
+    a = await answer(qa, "西湖区2020年行政诉讼多少件")
+    direct = await stored(qa, XIHU, 2020, "litigation.direct.total")
+    after = await stored(qa, XIHU, 2020, "litigation.after_review.total")
+    assert a.value == (direct or 0) + (after or 0)
+    assert has_source(a, XIHU, 2020, "litigation.direct.total")
+    assert has_source(a, XIHU, 2020, "litigation.after_review.total")
+
+
+async def test_a_figure_the_format_does_not_have(qa: async_sessionmaker[AsyncSession]) -> None:
+    a = await answer(qa, "西湖区2021年政府集中采购金额")
+    assert a.value is None and not a.sources
+    assert "2021 年版格式" in a.text and "没有" in a.text
+
+
+async def test_an_answer_mentions_the_finding_on_its_cell(qa: async_sessionmaker[AsyncSession]) -> None:
+    a = await answer(qa, "拱墅区收到多少申请")
+    assert a.value == await stored(qa, GONGSHU, 2021, "apply.new.total")
+    (source,) = a.sources
+    codes = {f["code"] for f in source["findings"]}
+    assert "table3.row_total" in codes
+    assert "⚠" in a.text and "table3.row_total" in a.text
+
+
+# ---------------------------------------------------------------- namesakes: ask, then answer the choice
+
+
+async def test_namesakes_get_a_pick_list_and_the_choice_answers(qa: async_sessionmaker[AsyncSession]) -> None:
+    a = await answer(qa, "鼓楼区收到多少申请")
+    assert a.value is None and a.kind == "clarify"
+    assert a.clarify is not None and {o.label for o in a.clarify} == {GULOU_NJ, GULOU_FZ}
+    assert all(len(o.choice.encode()) < 60 for o in a.clarify)
+    for option in a.clarify:
+        picked = await answer(qa, "鼓楼区收到多少申请", choice=option.choice)
+        assert picked.clarify is None
+        assert picked.value == await stored(qa, option.label, 2021, "apply.new.total")
+        assert has_source(picked, option.label, 2021, "apply.new.total")
+
+
+async def test_a_comparison_with_a_namesake_asks_then_compares(qa: async_sessionmaker[AsyncSession]) -> None:
+    a = await answer(qa, "比较鼓楼区和上城区收到的申请")
+    assert a.clarify is not None
+    nanjing = next(o for o in a.clarify if o.label == GULOU_NJ)
+    picked = await answer(qa, "比较鼓楼区和上城区收到的申请", choice=nanjing.choice)
+    gulou = await stored(qa, GULOU_NJ, 2021, "apply.new.total")
+    shangcheng = await stored(qa, SHANGCHENG, 2021, "apply.new.total")
+    assert gulou is not None and shangcheng is not None
+    assert picked.value == gulou - shangcheng
+    assert has_source(picked, GULOU_NJ, 2021, "apply.new.total") and has_source(
+        picked, SHANGCHENG, 2021, "apply.new.total"
+    )
+
+
+async def test_english_namesake_question(qa: async_sessionmaker[AsyncSession]) -> None:
+    a = await answer(qa, "how many requests did 鼓楼区 receive")
+    assert a.clarify is not None and "several agencies" in a.text
+
+
+# ---------------------------------------------------------------- comparisons across years
+
+
+@pytest.mark.parametrize(
+    ("question", "key", "first", "last"),
+    [
+        ("西湖区历年收到的申请", "apply.new.total", 2019, 2021),
+        ("西湖区2019年和2021年行政处罚对比", "active.penalty.decisions", 2019, 2021),
+        ("西湖区2020年和2021年收到的申请比较", "apply.new.total", 2020, 2021),
+        ("compare 西湖区 requests 2019 vs 2020", "apply.new.total", 2019, 2020),
+        ("西湖区收到的申请和去年比有什么变化", "apply.new.total", 2020, 2021),
+        ("西湖区行政复议的变化趋势", "review.total", 2019, 2021),
+    ],
+)
+async def test_one_agency_across_years(
+    qa: async_sessionmaker[AsyncSession], question: str, key: str, first: int, last: int
+) -> None:
+    a = await answer(qa, question)
+    early, late = await stored(qa, XIHU, first, key), await stored(qa, XIHU, last, key)
+    assert early is not None and late is not None
+    assert a.kind == "compare"
+    assert a.value == late - early, a.text
+    assert has_source(a, XIHU, first, key) and has_source(a, XIHU, last, key)
+
+
+async def test_two_agencies_difference_and_percentage(qa: async_sessionmaker[AsyncSession]) -> None:
+    a = await answer(qa, "西湖区和上城区2021年行政处罚对比")
+    xihu = await stored(qa, XIHU, 2021, "active.penalty.decisions")
+    shangcheng = await stored(qa, SHANGCHENG, 2021, "active.penalty.decisions")
+    assert xihu is not None and shangcheng is not None
+    assert a.value == xihu - shangcheng
+    assert f"{(xihu - shangcheng) / shangcheng * 100:+.1f}%" in a.text
+
+
+# ---------------------------------------------------------------- across agencies
+
+
+def _streets(values: dict[str, float]) -> dict[str, float]:
+    return {k: v for k, v in values.items() if "街道" in k}
+
+
+def _towns(values: dict[str, float]) -> dict[str, float]:
+    return {k: v for k, v in values.items() if k.endswith("镇人民政府")}
+
+
+async def test_region_ranking(qa: async_sessionmaker[AsyncSession]) -> None:
+    a = await answer(qa, "鄞州区哪个街道收到的申请最多")
+    values = _streets(await stored_all(qa, 2021, "apply.new.total", "%鄞州区%"))
+    best = max(values.values())
+    assert a.kind == "rank" and a.value == best
+    top = [name for name, v in values.items() if v == best]
+    assert any(has_source(a, name, 2021, "apply.new.total") for name in top)
+
+
+async def test_kind_of_agency_without_a_region(qa: async_sessionmaker[AsyncSession]) -> None:
+    a = await answer(qa, "2021年哪个镇行政处罚最多")
+    values = _towns(await stored_all(qa, 2021, "active.penalty.decisions"))
+    assert a.kind == "rank" and a.value == max(values.values()) and len(values) == len(TOWNS)
+
+
+async def test_region_list_and_sum(qa: async_sessionmaker[AsyncSession]) -> None:
+    a = await answer(qa, "2020年鄞州区各街道的申请数")
+    values = _streets(await stored_all(qa, 2020, "apply.new.total", "%鄞州区%"))
+    assert a.kind == "list" and a.value == sum(values.values())
+    assert all(has_source(a, name, 2020, "apply.new.total") for name in values)
+    assert len(values) == len(STREETS)
+
+
+async def test_region_towns_sum(qa: async_sessionmaker[AsyncSession]) -> None:
+    a = await answer(qa, "鄞州区各镇行政处罚合计")
+    values = _towns(await stored_all(qa, 2021, "active.penalty.decisions", "%鄞州区%"))
+    assert a.kind == "sum" and a.value == sum(values.values()) and len(values) == len(TOWNS)
+
+
+async def test_region_count_of_zero(qa: async_sessionmaker[AsyncSession]) -> None:
+    a = await answer(qa, "鄞州区有几个街道没有收到申请")
+    values = _streets(await stored_all(qa, 2021, "apply.new.total", "%鄞州区%"))
+    assert a.kind == "count" and a.value == sum(1 for v in values.values() if v == 0) == 2
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "key", "year", "how"),
+    [
+        ("2021年行政处罚前3名", "rank", "active.penalty.decisions", 2021, "max"),
+        ("top 3 by 行政许可 in 2021", "rank", "active.licensing.decisions", 2021, "max"),
+        ("2020年行政复议最少的单位", "rank", "review.total", 2020, "min"),
+        ("所有单位2021年一共收到多少申请", "sum", "apply.new.total", 2021, "sum"),
+        ("total penalties in 2020", "sum", "active.penalty.decisions", 2020, "sum"),
+        ("2021年平均每个单位的行政处罚", "average", "active.penalty.decisions", 2021, "mean"),
+        ("有几个单位2021年没有收到申请", "count", "apply.new.total", 2021, "zeros"),
+        ("2021年收到申请超过20件的单位有几个", "count", "apply.new.total", 2021, "over20"),
+    ],
+)
+async def test_across_all_agencies(
+    qa: async_sessionmaker[AsyncSession], question: str, kind: str, key: str, year: int, how: str
+) -> None:
+    a = await answer(qa, question)
+    values = list((await stored_all(qa, year, key)).values())
+    expected = {
+        "max": max(values),
+        "min": min(values),
+        "sum": sum(values),
+        "mean": round(sum(values) / len(values), 2),
+        "zeros": sum(1 for v in values if v == 0),
+        "over20": sum(1 for v in values if v > 20),
+    }[how]
+    assert a.kind == kind, a.text
+    assert a.value == pytest.approx(expected), a.text
+    assert all(s["year"] == year and s["key"] == key for s in a.sources)
+
+
+# ---------------------------------------------------------------- discovery and compliance
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("有哪些单位", 13),
+        ("list agencies in 2019", 1),
+        ("2020年有哪些单位", 6),
+        ("有几个单位", 13),
+        ("鄞州区有哪些单位", 7),
+    ],
+)
+async def test_discovery(qa: async_sessionmaker[AsyncSession], question: str, expected: int) -> None:
+    a = await answer(qa, question)
+    async with qa() as s:
+        names = {
+            n
+            for (n,) in await s.execute(
+                text(
+                    "SELECT DISTINCT a.name FROM agency a JOIN report r ON r.agency_id = a.id WHERE r.is_current"
+                )
+            )
+        }
+    assert len(names) == 13
+    assert a.kind == "agencies" and a.value == expected, a.text
+
+
+async def test_inconsistent_tables_names_the_report(qa: async_sessionmaker[AsyncSession]) -> None:
+    a = await answer(qa, "哪些报告的表格不一致")
+    assert a.value == 1 and "拱墅区" in a.text
+    assert {s["code"] for s in a.sources} >= {"table3.row_total"}
+
+
+async def test_agency_report_problems(qa: async_sessionmaker[AsyncSession]) -> None:
+    a = await answer(qa, "拱墅区的报告有问题吗")
+    async with qa() as s:
+        serious = (
+            await s.execute(
+                text(
+                    "SELECT count(*) FROM finding f JOIN report r ON r.id = f.report_id JOIN agency a ON a.id = r.agency_id "
+                    "WHERE a.name = :name AND f.severity IN ('error', 'warning')"
+                ),
+                {"name": GONGSHU},
+            )
+        ).scalar_one()
+    assert serious >= 1 and a.value == serious
+
+
+def _keys(a: Answer) -> Sequence[str]:
+    return [s["key"] for s in a.sources if "key" in s]
+
+
+async def test_breakdowns_follow_the_template(qa: async_sessionmaker[AsyncSession]) -> None:
+    """规范性文件 reads 本年新制作/新公开/对外公开 in 2020 and 制发/废止/现行有效 in 2021."""
+    old = await answer(qa, "西湖区2020年规范性文件")
+    new = await answer(qa, "西湖区2021年规范性文件")
+    assert _keys(old) == [
+        f"active.normative_docs.{c}" for c in ("new_made", "new_published", "total_published")
+    ]
+    assert _keys(new) == [f"active.normative_docs.{c}" for c in ("issued", "repealed", "in_force")]
+    applicants = await answer(qa, "西湖区2021年的申请人构成")
+    assert len(_keys(applicants)) == 6 and all(k.startswith("apply.new.") for k in _keys(applicants))
