@@ -41,11 +41,14 @@ class Settings(BaseSettings):
     reminder_time: time = time(9, 0)
     nianbao_now: datetime | None = None  # freezes the clock for demos and end-to-end tests
 
-    max_file_mb: float = 20.0
-    max_pages: int = 200
-    max_cells: int = 20_000
-    max_text_chars: int = 5_000_000
-    parse_timeout_s: float = 60.0
+    # Limits on uploads (core.extract checks them; core.limits enforces the time and memory ones).
+    max_file_mb: float = Field(20.0, gt=0)
+    max_pages: int = Field(200, gt=0)
+    max_cells: int = Field(20_000, gt=0)
+    max_text_chars: int = Field(5_000_000, gt=0)
+    parse_timeout_s: float = Field(60.0, gt=0)
+    max_parse_memory_mb: int = Field(1024, ge=0)  # on top of the loaded libraries; 0: no cap
+    parse_workers: int = Field(2, gt=0)  # files parsed at once, each in its own worker process
 
     @field_validator("admin_ids", "allowed_chat_ids", mode="before")
     @classmethod

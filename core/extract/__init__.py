@@ -15,7 +15,7 @@ import zipfile
 import zlib
 from pathlib import PurePath
 
-from core.model import Document, ReportError
+from core.model import Document, ReportError, Table
 from core.settings import Settings, get_settings
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -50,12 +50,13 @@ _HTML_HEAD = re.compile(r"<!doctype\s+html|<html[\s>]|<body[\s>]|<head[\s>]|<met
 _HTML_TABLE = re.compile(r"<table[\s>]", re.IGNORECASE)
 _TEXT_EXTENSIONS = {".txt", ".text", ".csv", ".md", ".htm", ".html", ".xhtml", ".shtml", ".doc", ".wps", ".xml", ".mht", ".mhtml"}
 _HTML_EXTENSIONS = {".htm", ".html", ".xhtml", ".shtml"}
-# Zip-bomb limits: a real .docx inflates its XML 5–30×; images barely compress.
+# Decompression-bomb limits: a real .docx inflates its XML 5–30×; images barely compress.
 _MIN_UNZIPPED = 100 * 1024 * 1024
 _UNZIPPED_FACTOR = 10
 _MAX_RATIO = 200
 _RATIO_FLOOR = 5 * 1024 * 1024
 _MAX_MEMBERS = 10_000
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 SUPPORTED = "请上传 .docx、.pdf、.txt 或 .html 格式的报告"
 
 
@@ -66,12 +67,24 @@ def extract(data: bytes, filename: str) -> Document:
     report file; no other exception escapes.
     """
     try:
-        return _extract(data, filename, get_settings())
-    except ReportError:
+        return _storable(_extract(data, filename, get_settings()))
+    except (ReportError, MemoryError):  # MemoryError: the worker's memory cap (core.limits) reports it
         raise
     except Exception as exc:  # a library failing on a malformed file must not crash the caller
         detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
         raise ReportError(f"无法读取文件：{detail}") from exc
+
+
+def _storable(doc: Document) -> Document:
+    """Drop NULs and lone surrogates: no database column takes them, and they are never report text."""
+    for block in doc.blocks:
+        if isinstance(block, Table):
+            for row in block.rows:
+                for cell in row:
+                    cell.text = _UNSTORABLE.sub("", cell.text)
+        else:
+            block.text = _UNSTORABLE.sub("", block.text)
+    return doc
 
 
 def _extract(data: bytes, filename: str, settings: Settings) -> Document:
@@ -110,11 +123,16 @@ def _extract(data: bytes, filename: str, settings: Settings) -> Document:
         raise ReportError(f"无法识别文件内容：不是 Word、PDF，也不是可识别编码（UTF-8/GBK）的文本，{SUPPORTED}。")
     if len(text) > settings.max_text_chars:
         raise ReportError(f"文字过多（{len(text)} 字），超过上限 {settings.max_text_chars} 字。")
-    return extract_decoded(text, ext)
+    doc = extract_decoded(text, ext)
+    cells = sum(len(row) for table in doc.tables for row in table.rows)
+    if cells > settings.max_cells:  # the Word and PDF readers stop at the limit; text is read whole first
+        raise ReportError(f"表格单元格过多（{cells} 个），超过上限 {settings.max_cells} 个。")
+    return doc
 
 
 def extract_decoded(text: str, ext: str = "") -> Document:
     """Decoded text: a web page (by its markup, or a .htm/.html name) or a plain-text copy."""
+    text = text.replace("\x00", "")  # an HTML parser would make "1\x002" the unreadable "1\ufffd2", not 12
     if _looks_like_html(text, ext):
         from core.extract.html import extract_html
 
@@ -133,19 +151,25 @@ def decode_text(data: bytes) -> str | None:
     """Text from bytes by BOM, then UTF-8, then GB18030; None for binary content."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            try:
-                return data[len(bom) :].decode(encoding)
-            except UnicodeDecodeError:
-                return None
+            return _decode(data[len(bom) :], (encoding,))
     if data.count(b"\x00") > len(data) // 1000:
         return None
-    for encoding in ("utf-8", "gb18030"):
+    return _decode(data, ("utf-8", "gb18030"))
+
+
+def _decode(data: bytes, encodings: tuple[str, ...]) -> str | None:
+    """The first encoding that decodes ``data`` cleanly; failing that, text that is merely damaged (cut
+    off mid-character, a flipped byte): the encoding needing fewest replacements, if they are rare."""
+    for encoding in encodings:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
         return None if _is_garbage(text) else text
-    return None
+    text = min((data.decode(e, errors="replace") for e in encodings), key=lambda t: t.count("\ufffd"))
+    if text.count("\ufffd") > len(text) // 1000 + 1 or _is_garbage(text):
+        return None
+    return text
 
 
 def _mhtml_page(data: bytes) -> str | None:
@@ -219,24 +243,47 @@ def _extract_zip(data: bytes, ext: str, settings: Settings) -> Document:
             raise ReportError(f"这是 PowerPoint 演示文稿（.pptx），不是年度报告文档，{SUPPORTED}。")
         if "OFD.xml" in names:
             raise ReportError("这是 OFD 版式文件，暂不支持，请转换为 PDF 或 .docx 后再上传。")
-        if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:100]:
+        if "mimetype" in names and b"opendocument" in read_member(archive, "mimetype")[:100]:
             raise ReportError("这是 OpenDocument 文件（.odt 等），请另存为 .docx 或 .pdf 后再上传。")
         if ext == ".docx":
             raise ReportError("Word 文件已损坏：压缩包里没有文档正文（word/document.xml）。")
         raise ReportError(f"这是 ZIP 压缩包，不是年度报告文档，请解压后上传其中的报告（{SUPPORTED[3:]}）。")
 
 
-def _guard_zip(archive: zipfile.ZipFile, settings: Settings) -> None:
-    """Refuse zip bombs from the sizes the archive declares, before anything is decompressed.
+def one_line(name: str) -> str:
+    """A name taken from inside an upload (a zip member, a part), fit for a one-line message."""
+    return " ".join(name.split())[:100]
 
-    Python's zipfile stops at the declared size (and fails the CRC check) when a member lies about it,
-    so the declared sizes bound what any later reader can inflate.
+
+def unpacked_limit(settings: Settings) -> int:
+    """Bytes one file may decompress to, in all (a .docx's parts, a PDF's streams)."""
+    return max(_MIN_UNZIPPED, int(settings.max_file_mb * 1024 * 1024 * _UNZIPPED_FACTOR))
+
+
+def read_member(archive: zipfile.ZipFile, name: str) -> bytes:
+    """A member's bytes, inflating no more than its declared size (which ``_guard_zip`` bounds).
+
+    ``ZipFile.read`` inflates all of a member's compressed data before cutting it to the declared size,
+    so a member that lies about its size can still take gigabytes; reading a bounded amount stops the
+    inflating there, and the CRC check then fails on the cut data.
     """
+    info = archive.getinfo(name)
+    with archive.open(info) as member:
+        return member.read(info.file_size)
+
+
+def _guard_zip(archive: zipfile.ZipFile, settings: Settings) -> None:
+    """Refuse zip bombs from the sizes the archive declares, before anything is decompressed;
+    :func:`read_member` keeps every read within them."""
     infos = archive.infolist()
     total = sum(info.file_size for info in infos)
-    limit = max(_MIN_UNZIPPED, int(settings.max_file_mb * 1024 * 1024 * _UNZIPPED_FACTOR))
-    if len(infos) > _MAX_MEMBERS or total > limit:
-        raise ReportError(f"文件解压后过大（{total / 1024 / 1024:.0f} MB），疑似压缩炸弹，拒绝读取。")
+    limit = unpacked_limit(settings)
+    if len(infos) > _MAX_MEMBERS:
+        raise ReportError(f"压缩包内的文件过多（{len(infos)} 个），超过上限 {_MAX_MEMBERS} 个，疑似压缩炸弹，拒绝读取。")
+    if total > limit:
+        raise ReportError(
+            f"文件解压后过大（{total / 1024 / 1024:.0f} MB），超过上限 {limit / 1024 / 1024:.0f} MB，疑似压缩炸弹，拒绝读取。"
+        )
     for info in infos:
         if info.file_size > _RATIO_FLOOR and info.file_size > _MAX_RATIO * max(info.compress_size, 1):
-            raise ReportError(f"文件中的 {info.filename} 压缩比异常（超过 {_MAX_RATIO} 倍），疑似压缩炸弹，拒绝读取。")
+            raise ReportError(f"文件中的 {one_line(info.filename)} 压缩比异常（超过 {_MAX_RATIO} 倍），疑似压缩炸弹，拒绝读取。")

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from core.extract import one_line, read_member
 from core.model import Block, Document, GridCell, Location, Paragraph, ReportError, Table
 from core.settings import Settings
 
@@ -31,13 +32,13 @@ def _parser() -> etree.XMLParser:
 
 
 def _parse_part(archive: zipfile.ZipFile, name: str) -> etree._Element:
-    xml = archive.read(name)
+    xml = read_member(archive, name)
     if _declares_dtd(xml):
         raise ReportError("Word 文件包含不允许的 XML 声明（DOCTYPE/ENTITY），可能被篡改，拒绝读取。")
     try:
         return etree.fromstring(xml, _parser())
     except etree.XMLSyntaxError as exc:
-        raise ReportError(f"Word 文件已损坏：{name} 不是有效的 XML。") from exc
+        raise ReportError(f"Word 文件已损坏：{one_line(name)} 不是有效的 XML。") from exc
 
 
 def _declares_dtd(xml: bytes) -> bool:
@@ -103,7 +104,7 @@ class _AltChunks:
         part = self.targets.get(rel_id)
         if part is None or part not in self.archive.namelist():
             return None
-        text = read_text(self.archive.read(part))
+        text = read_text(read_member(self.archive, part))
         return extract_decoded(text, posixpath.splitext(part)[1].lower()) if text else None
 
 

@@ -13,15 +13,20 @@ import io
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from itertools import islice
 from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdftypes import resolve1
 from pdfplumber.page import Page
 from pdfplumber.table import Table as PlumberTable
 from pdfplumber.utils import extract_text
 from pdfplumber.utils.exceptions import PdfminerException
 
+from core.extract import unpacked_limit
+from core.extract.pdfdecode import budget
 from core.model import Block, Document, GridCell, Location, Paragraph, ReportError, Table
 from core.settings import Settings
 
@@ -35,26 +40,39 @@ _PAGE_NUMBER = re.compile(
 
 
 def extract_pdf(data: bytes, settings: Settings) -> Document:
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except PdfminerException as exc:
-        cause = exc.args[0] if exc.args else exc
-        if isinstance(cause, PDFEncryptionError):
-            raise ReportError("PDF 文件已加密（需要密码才能打开），无法读取，请取消密码保护后重新上传。") from exc
-        raise ReportError("PDF 文件已损坏或不完整，无法读取。") from exc
-    with pdf:
-        pages = len(pdf.pages)
-        if pages > settings.max_pages:
-            raise ReportError(f"PDF 页数过多（{pages} 页），超过上限 {settings.max_pages} 页。")
-        reader = _Reader(settings)
-        for number, page in enumerate(pdf.pages, start=1):
-            reader.read_page(page, number)
-            page.close()  # drop the page's cached layout objects: memory stays flat on long files
+    with budget(unpacked_limit(settings)):
+        try:
+            reader = _read(data, settings)
+        except PdfminerException as exc:  # pdfplumber wraps whatever pdfminer raises, ours included
+            cause = exc.args[0] if exc.args else exc
+            if isinstance(cause, ReportError | MemoryError):
+                raise cause from None
+            if isinstance(cause, PDFEncryptionError):
+                raise ReportError("PDF 文件已加密（需要密码才能打开），无法读取，请取消密码保护后重新上传。") from exc
+            raise ReportError("PDF 文件已损坏或不完整，无法读取。") from exc
     if reader.chars == 0:
         raise ReportError("PDF 没有文字层（可能是扫描件或图片），无法读取文字，请上传带文字的 PDF 或 Word 文件。")
     if reader.cid_chars * 2 > reader.chars:
         raise ReportError("PDF 的文字无法解码（字体缺少编码信息，复制出来是乱码），请上传 Word 文件或重新导出的 PDF。")
     return Document(kind="pdf", blocks=reader.blocks)
+
+
+def _read(data: bytes, settings: Settings) -> _Reader:
+    pdf = pdfplumber.open(io.BytesIO(data))
+    # pdfplumber builds a Page object for every page before it can count them (30 s for 50,000 pages in
+    # an 8 MB file): count the page tree lazily, and refuse before that.
+    if sum(1 for _ in islice(PDFPage.create_pages(pdf.doc), settings.max_pages + 1)) > settings.max_pages:
+        declared = resolve1(pdf.doc.catalog.get("Pages"))
+        count = declared.get("Count") if isinstance(declared, dict) else None
+        pages = f"（{count} 页）" if isinstance(count, int) and count > settings.max_pages else ""
+        raise ReportError(f"PDF 页数过多{pages}，超过上限 {settings.max_pages} 页。")
+    # No pdf.close(): it would build every Page object again only to close it. Each page is closed as soon
+    # as it is read (memory stays flat on long files), and the stream is ours, in memory.
+    reader = _Reader(settings)
+    for number, page in enumerate(pdf.pages, start=1):
+        reader.read_page(page, number)
+        page.close()
+    return reader
 
 
 class _Reader:
