@@ -27,7 +27,7 @@ from core.qa.metrics import Lang, Measure
 from core.qa.parse import Question, normalize, read_question
 from core.qa.reply import measure_for, template_of
 from core.qa.wording import UNIT_TEXT, tr
-from core.storage.agencies import find_agencies_in_text
+from core.storage.agencies import AgencyMatch, find_agencies_in_text
 from core.storage.models import Agency
 from core.templates.national import template_for_year
 
@@ -141,16 +141,9 @@ async def metric_chart(sf: async_sessionmaker[AsyncSession], text: str, lang: La
     text = normalize(text)
     async with sf() as session:
         mentions = await find_agencies_in_text(session, text)
-        unclear = [m for m in mentions if m.agency is None]
-        if unclear:
-            names = "、".join(a.short_name for a in unclear[0].match.candidates[:8])
-            raise ChartError(
-                tr(
-                    lang,
-                    f"“{unclear[0].text}”对应多个单位：{names}，请写得更具体。",
-                    f"'{unclear[0].text}' matches several agencies: {names}; please be more specific.",
-                )
-            )
+        unclear = next((m.match for m in mentions if m.agency is None), None)
+        if unclear is not None:
+            raise ChartError(_unclear_agency(unclear, lang))
         q = read_question(text, [m.span for m in mentions])
         if q.metric.empty:
             raise ChartError(
@@ -164,6 +157,24 @@ async def metric_chart(sf: async_sessionmaker[AsyncSession], text: str, lang: La
         if agency is not None:
             return await _agency_chart(session, agency, q, lang)
         return await _across_chart(session, q, lang)
+
+
+def _unclear_agency(match: AgencyMatch, lang: Lang) -> str:
+    name, names = match.query, "、".join(a.short_name for a in match.candidates[:8])
+    if match.kind == "ambiguous":
+        return tr(
+            lang,
+            f"“{name}”对应多个单位：{names}，请写得更具体。",
+            f"'{name}' matches several agencies: {names}; please be more specific.",
+        )
+    if match.kind == "region":
+        return tr(
+            lang,
+            f"“{name}”是地区，不是单位。该地区已存的单位：{names}，请写具体单位。",
+            f"'{name}' is a region, not an agency. Agencies stored there: {names}; please name one.",
+        )
+    similar = tr(lang, f"相近的单位：{names}。", f" Close names: {names}.") if names else ""
+    return tr(lang, f"没有找到“{name}”。", f"No agency named '{name}' is stored.") + similar
 
 
 def _unit_label(measure: Measure) -> str:

@@ -53,7 +53,8 @@ def fold_width(text: str) -> str:
 
 def clean(text: str) -> str:
     """Simplified characters, half-width digits, single spaces, no NULs or control characters."""
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    if not text.isprintable():  # only then can it hold control characters (the per-character pass is slow)
+        text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     return _SPACES.sub(" ", fold_width(to_simplified(text))).strip()
 
 

@@ -154,6 +154,10 @@ async def test_ambiguous_subscribe_offers_a_pick_list(bot: Harness) -> None:
     [listing] = await bot.say(USER, "/deadlines")
     assert "宁波市鄞州区白鹤街道办事处 · 县级以上人民政府部门 · 2020年度 · 截止2021-01-31" in listing.text
 
+    [unknown] = await bot.say(USER, "/unsubscribe 鄞州区盐仓街道")  # only similar to the subscribed one
+    assert "本聊天没有订阅" in unknown.text
+    assert [s.active for s in await bot.rows(Subscription)] == [True]
+
     [choices] = await bot.say(USER, "/unsubscribe")
     bot.api.press(choices, "白鹤街道")
     await bot.api.wait_until(USER, lambda o: o.kind == "edit")

@@ -414,15 +414,21 @@ async def test_seed_question(qa: async_sessionmaker[AsyncSession], case: Case) -
     check(await answer(qa, case.question), case)
 
 
-async def test_unknown_agency_says_so_and_offers_stored_names(qa: async_sessionmaker[AsyncSession]) -> None:
+async def test_unknown_agency_says_so_and_offers_the_closest_names(
+    qa: async_sessionmaker[AsyncSession],
+) -> None:
     a = await answer(qa, "江北区收到多少申请")
     assert a.value is None and a.kind == "not_found"
-    assert "没有找到“江北区”" in a.text
-    assert a.clarify and {o.label for o in a.clarify} >= {"舟山市定海区人民政府", "瞻岐镇人民政府"}
+    assert "没有找到“江北区”。相近的单位" in a.text
+    assert a.clarify and a.clarify[0].label == "舟山市定海区人民政府"  # the other 区 first
+    assert "瞻岐镇人民政府" not in {o.label for o in a.clarify}  # nothing in common
     # Picking one answers the original question about that agency.
-    dinghai = next(o for o in a.clarify if o.label == "舟山市定海区人民政府")
-    picked = await answer(qa, "江北区收到多少申请", choice=dinghai.choice)
+    picked = await answer(qa, "江北区收到多少申请", choice=a.clarify[0].choice)
     assert picked.value == 34 and picked.sources[0]["agency"] == "定海区"
+    # Nothing stored is even remotely similar: say so, and list what is stored.
+    a = await answer(qa, "北京市收到多少申请")
+    assert a.value is None and a.kind == "not_found" and "也没有相近的名称" in a.text
+    assert a.clarify and {o.label for o in a.clarify} >= {"舟山市定海区人民政府", "瞻岐镇人民政府"}
 
 
 async def test_a_longer_unknown_name_is_not_read_as_the_stored_one(
@@ -441,6 +447,21 @@ async def test_a_name_under_another_county_is_not_the_stored_one(
     a = await answer(qa, "象山县的政务服务办公室收到几件申请")
     assert a.value is None and "没有找到“象山县政务服务办公室”" in a.text
     assert a.clarify is not None and [o.label for o in a.clarify] == ["宁海县政务服务办公室"]
+
+
+async def test_a_region_is_not_read_as_an_agency_stored_in_it(qa: async_sessionmaker[AsyncSession]) -> None:
+    """宁海县 holds one stored agency, its 政务服务办公室, which is not the county: ask, even for one."""
+    a = await answer(qa, "宁海县收到多少申请")
+    assert a.value is None and a.kind == "clarify" and "“宁海县”是地区" in a.text
+    assert a.clarify is not None and [o.label for o in a.clarify] == ["宁海县政务服务办公室"]
+    picked = await answer(qa, "宁海县收到多少申请", choice=a.clarify[0].choice)
+    assert picked.clarify is None and picked.sources[0]["agency"] == NH
+    a = await answer(qa, "how many requests did 鄞州区 receive")
+    assert a.kind == "clarify" and "is a region" in a.text
+    assert a.clarify is not None and {o.label for o in a.clarify} == {
+        "宁波市鄞州区人民政府白鹤街道办事处",
+        "瞻岐镇人民政府",
+    }
 
 
 async def test_english_questions_get_english_answers(qa: async_sessionmaker[AsyncSession]) -> None:

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Sequence
 
-import httpx
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import NetworkError, RetryAfter
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.auth import admin_only, ensure_admin
 from bot.context import Context, session_factory, settings_of
-from bot.render import esc, reply_long
+from bot.delivery import undelivered
+from bot.render import ERROR_COLUMNS, clip, esc, reply_long
 from core.deadlines.ics import build_ics, chat_calendar
 from core.deadlines.rules import add_rule, delete_rule, load_rules, parse_rule_spec
 from core.deadlines.schedule import Timing, parse_offsets
@@ -27,6 +28,7 @@ from core.deadlines.subscriptions import SNOOZE_DAYS, snooze, subscribe, subscri
 from core.deadlines.sweep import Outgoing, Send, SendError, SweepConfig, run_sweep
 from core.model import ReportError
 from core.storage.agencies import resolve_agency
+from core.storage.db import parse_id
 from core.storage.models import Agency
 from core.tiers import Tier, parse_tier
 
@@ -38,7 +40,7 @@ SWEEP_INTERVAL_S = 60
 # runs missed meanwhile collapse into one (coalesce) and never overlap (max_instances).
 SWEEP_JOB_KWARGS = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
 _TIER_CODES: dict[str, Tier] = {"d": "department", "g": "government", "t": "township"}
-_UNDELIVERED = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 USAGE = (
     "用法：/subscribe 单位名称 [层级] [提醒天数] [工作日]\n"
@@ -131,16 +133,17 @@ async def subscribe_command(update: Update, context: Context) -> None:
     message = update.effective_message
     text = _args(update)
     if not text:
-        await message.reply_text(esc(USAGE + "\n\n" + await _subscribed_list(context, message.chat_id)))
+        await reply_long(message, esc(USAGE + "\n\n" + await _subscribed_list(context, message.chat_id)))
         return
     try:
         name, tier, offsets, working = parse_request(text)
     except ReportError as exc:
-        await message.reply_text(esc(str(exc)))
+        await message.reply_text(esc(clip(str(exc), ERROR_COLUMNS)))
         return
     match = await resolve_agency(session_factory(context), name)
+    name = clip(name)  # only quoted from here on
     if match.agency is None:
-        if match.candidates and match.kind == "ambiguous":
+        if match.candidates and match.kind in ("ambiguous", "region"):
             await message.reply_text(
                 f"“{esc(name)}”可能指以下单位，请选择要订阅的：",
                 reply_markup=_pick_list("sub", match.candidates, tier, offsets, working),
@@ -204,14 +207,16 @@ async def unsubscribe_command(update: Update, context: Context) -> None:
     subscribed = {a.id: a for _, a in subs}
     if name:
         match = await resolve_agency(sf, name)
-        found = [a for a in ([match.agency] if match.agency else match.candidates) if a.id in subscribed]
+        # An unknown name's candidates are only similar names: never unsubscribe one of those.
+        meant = [match.agency] if match.agency else [] if match.kind == "none" else match.candidates
+        found = [a for a in meant if a.id in subscribed]
         if len(found) == 1:
             await unsubscribe(sf, message.chat_id, found[0].id)  # type: ignore[arg-type]
             await message.reply_text(f"已取消订阅：{esc(found[0].name)}")
             return
         if not found:
             await message.reply_text(
-                f"本聊天没有订阅“{esc(name)}”。请选择要取消的单位：",
+                f"本聊天没有订阅“{esc(clip(name))}”。请选择要取消的单位：",
                 reply_markup=_pick_list("unsub", list(subscribed.values())),
             )
             return
@@ -224,10 +229,24 @@ async def unsubscribe_command(update: Update, context: Context) -> None:
 # ---------------------------------------------------------------- overviews, calendar, snooze
 
 
+def _year_arg(update: Update) -> int | None:
+    """The report year after a command ("2020", "2020年度"), None without one; ReportError for junk."""
+    arg = _args(update).rstrip("年度")
+    if not arg:
+        return None
+    if not _YEAR.fullmatch(arg):
+        command = (update.effective_message.text or "").split(maxsplit=1)[0]
+        raise ReportError(f"用法：{clip(command)} [年度]，例如 {clip(command)} 2020")
+    return int(arg)
+
+
 async def deadlines_command(update: Update, context: Context) -> None:
     message = update.effective_message
-    arg = _args(update).rstrip("年度")
-    year = int(arg) if arg.isdigit() else None
+    try:
+        year = _year_arg(update)
+    except ReportError as exc:
+        await message.reply_text(esc(str(exc)))
+        return
     async with session_factory(context)() as session:
         rows = await chat_deadlines(
             session, settings_of(context).now(), _timing(context), message.chat_id, year
@@ -290,8 +309,11 @@ async def snooze_command(update: Update, context: Context) -> None:
 @admin_only("查看各单位的报送情况", "see every agency's status")
 async def status_command(update: Update, context: Context) -> None:
     message = update.effective_message
-    arg = _args(update).rstrip("年度")
-    year = int(arg) if arg.isdigit() else None
+    try:
+        year = _year_arg(update)
+    except ReportError as exc:
+        await message.reply_text(esc(str(exc)))
+        return
     async with session_factory(context)() as session:
         rows = await overview(session, settings_of(context).now(), _timing(context), year)
     if not rows:
@@ -308,8 +330,8 @@ async def rule_command(update: Update, context: Context) -> None:
     if verb in ("", "list", "列表"):
         async with sf() as session:
             rules = await load_rules(session)
-        await message.reply_text(
-            esc("截止日期规则：\n" + "\n".join(r.describe() for r in rules) + "\n\n" + RULE_USAGE)
+        await reply_long(
+            message, esc("截止日期规则：\n" + "\n".join(r.describe() for r in rules) + "\n\n" + RULE_USAGE)
         )
         return
     if verb not in ("add", "添加", "del", "delete", "删除"):
@@ -326,7 +348,7 @@ async def rule_command(update: Update, context: Context) -> None:
                 if match.agency is None:
                     options = "、".join(a.name for a in match.candidates)
                     raise ReportError(
-                        f"无法确定单位“{spec.agency}”" + (f"，可能是：{options}" if options else "")
+                        f"无法确定单位“{clip(spec.agency)}”" + (f"，可能是：{options}" if options else "")
                     )
                 agency_id = match.agency.id
             rule = await add_rule(
@@ -336,14 +358,15 @@ async def rule_command(update: Update, context: Context) -> None:
                 created_by=update.effective_user.id,
                 now=settings_of(context).now(),
             )
-            await message.reply_text(esc(f"已添加：{rule.describe()}"))
+            await reply_long(message, esc(f"已添加：{rule.describe()}"))
         else:
             rule_id = rest.strip().lstrip("#")
-            if not rule_id.isdigit() or not await delete_rule(sf, int(rule_id)):
-                raise ReportError(f"没有本地规则“{rest.strip()}”（法定规则不能删除）")
+            number = parse_id(rule_id)
+            if number is None or not await delete_rule(sf, number):
+                raise ReportError(f"没有本地规则“{clip(rest.strip())}”（法定规则不能删除）")
             await message.reply_text(f"已删除规则#{rule_id}")
     except ReportError as exc:
-        await message.reply_text(esc(str(exc)))
+        await message.reply_text(esc(clip(str(exc), ERROR_COLUMNS)))
 
 
 # ---------------------------------------------------------------- buttons
@@ -359,12 +382,12 @@ async def on_button(update: Update, context: Context) -> None:
     verb = parts[1]
     try:
         if verb == "snz" and len(parts) == 5:
-            await _snooze_button(update, context, chat_id, *map(int, parts[2:]))
+            await _snooze_button(update, context, chat_id, *map(_number, parts[2:]))
         elif verb == "sub" and len(parts) == 6:
-            await _subscribe_button(update, context, int(parts[2]), parts[3], parts[4] == "1", parts[5])
+            await _subscribe_button(update, context, _number(parts[2]), parts[3], parts[4] == "1", parts[5])
         elif verb == "unsub" and len(parts) >= 3:
             sf = session_factory(context)
-            done = await unsubscribe(sf, chat_id, int(parts[2]))
+            done = await unsubscribe(sf, chat_id, _number(parts[2]))
             await query.answer("已取消订阅。" if done else "本聊天没有这项订阅。")
             if done:
                 await query.edit_message_reply_markup(None)
@@ -372,6 +395,14 @@ async def on_button(update: Update, context: Context) -> None:
             await query.answer("按钮已失效。", show_alert=True)
     except (ReportError, ValueError) as exc:
         await query.answer(str(exc)[:200] or "按钮已失效。", show_alert=True)
+
+
+def _number(text: str) -> int:
+    """An id or year carried in a button; junk (forged data) raises, which the button handler answers."""
+    number = parse_id(text)
+    if number is None:
+        raise ValueError("按钮已失效。")
+    return number
 
 
 async def _snooze_button(
@@ -406,7 +437,8 @@ async def _subscribe_button(
 
 def telegram_sender(context: Context) -> Send:
     """Send an Outgoing with the bot; reminders get snooze buttons. Failures become SendError, retryable
-    only when Telegram certainly did not take the message (flood limit, or no connection was made)."""
+    only when Telegram certainly did not take the message (bot.delivery.undelivered: a flood limit, a 5xx
+    answer, or no connection made) — the bot has already retried those a few times by then."""
     bot = context.bot
 
     async def send(out: Outgoing) -> int | None:
@@ -415,10 +447,8 @@ def telegram_sender(context: Context) -> Send:
             markup = snooze_keyboard(out.subscription_id, out.report_year)
         try:
             message = await bot.send_message(out.chat_id, esc(out.text), reply_markup=markup)
-        except RetryAfter as exc:
-            raise SendError(str(exc), retryable=True) from exc
-        except NetworkError as exc:
-            raise SendError(str(exc), retryable=isinstance(exc.__cause__, _UNDELIVERED)) from exc
+        except TelegramError as exc:
+            raise SendError(str(exc), retryable=undelivered(exc)) from exc
         return message.message_id
 
     return send

@@ -40,10 +40,11 @@ async def _agency(sf: async_sessionmaker[AsyncSession], text: str) -> Agency:
     match = await resolve_agency(sf, text)
     if match.agency is not None:
         return match.agency
-    if match.candidates:
-        options = "；".join(f"#{a.id} {a.name}" for a in match.candidates)
+    options = "；".join(f"#{a.id} {a.name}" for a in match.candidates)
+    if match.kind in ("ambiguous", "region"):
         raise ReportError(f"“{text}”可能指：{options}（请写全称或用 #编号）")
-    raise ReportError(f"找不到单位“{text}”（订阅前须先有该单位的报告入库）")
+    similar = f"相近的有：{options}（请写全称或用 #编号）" if options else "订阅前须先有该单位的报告入库"
+    raise ReportError(f"找不到单位“{text}”（{similar}）")
 
 
 def _now(value: str | None) -> datetime:

@@ -19,7 +19,7 @@ from core.qa.parse import IntentKind, Question, classify, find_region, normalize
 from core.qa.queries import AgencyRow
 from core.qa.reply import CHOICE_PREFIX, Answer, Context, Named, Option
 from core.qa.wording import help_text, tr, unknown_text
-from core.storage.agencies import AgencyMatch, canon, find_agencies_in_text, resolve_agency, split_units
+from core.storage.agencies import AgencyMatch, find_agencies_in_text, resolve_agency
 from core.storage.models import Agency
 
 __all__ = ["Answer", "Option", "answer"]
@@ -28,7 +28,6 @@ MAX_QUESTION = 500  # characters read; a longer message is cut, not refused
 MAX_OPTIONS = 8
 # What an unknown name looks like, so that leftover words ("你好") are not reported as missing agencies.
 _NAME_LIKE = re.compile(r"(?:区|县|市|镇|乡|街道|局|委|办|中心|政府|办公室|厅|署|院|站|所|队|会|公司|处)$")
-_GLUE = re.compile(r"[0-9a-z的]{0,3}")
 
 Handler = Callable[[Context], Awaitable[Answer]]
 
@@ -61,33 +60,10 @@ def _row(agency: Agency) -> AgencyRow:
     return AgencyRow(agency.id, agency.name, agency.short_name, agency.region)
 
 
-def _units_agree(typed: str, agency: AgencyRow) -> bool:
-    """The most specific division typed (象山县 in 象山县政务服务办公室) must be the agency's own: a name
-    found under another county's prefix is a different agency."""
-    units, _ = split_units(canon(typed))
-    return not units or units[-1] in agency.name + (agency.region or "")
-
-
 def _named(typed: str, span: tuple[int, int], match: AgencyMatch) -> Named:
     if match.agency is not None:
-        row = _row(match.agency)
-        if not _units_agree(typed, row):
-            return Named(typed, span, candidates=[row])
-        return Named(typed, span, row, fuzzy=match.kind == "fuzzy")
-    candidates = [_row(a) for a in match.candidates]
-    if match.kind == "ambiguous" and len(candidates) == 1:  # close to one name only: take it, and say so
-        return Named(typed, span, candidates[0], fuzzy=True)
-    return Named(typed, span, candidates=candidates, ambiguous=match.kind == "ambiguous")
-
-
-def _adjacent(named: list[Named], text: str, span: tuple[int, int]) -> Named | None:
-    """The known name right next to a name-like word: 测试12 + 3街道, 定海区 + 盐仓街道, 象山县 + 的 + 政务服务办公室.
-    Together they may name another agency, which must not be read as the stored one."""
-    for n in named:
-        gap = text[n.span[1] : span[0]] if span[0] >= n.span[1] else text[span[1] : n.span[0]]
-        if (span[0] >= n.span[1] or span[1] <= n.span[0]) and _GLUE.fullmatch(gap):
-            return n
-    return None
+        return Named(typed, span, _row(match.agency), fuzzy=match.kind == "fuzzy")
+    return Named(typed, span, candidates=[_row(a) for a in match.candidates], kind=match.kind)
 
 
 async def _understand(session: AsyncSession, text: str) -> tuple[Question, list[Named]]:
@@ -99,20 +75,9 @@ async def _understand(session: AsyncSession, text: str) -> tuple[Question, list[
         a, b = region.span
         blanked = text[:a] + " " * (b - a) + text[b:]
     mentions = await find_agencies_in_text(session, blanked)
-    named = [_named(m.text, m.span, m.match) for m in mentions]
-    found_by_scan = bool(named)
+    named = [_named(m.match.query, m.span, m.match) for m in mentions]
     q = read_question(text, [m.span for m in mentions], region)
     for chunk in q.leftovers:
-        start = text.find(chunk)
-        span = (start, start + len(chunk))
-        suffixed = bool(_NAME_LIKE.search(chunk))
-        name_like = suffixed and len(chunk) >= 3
-        near = _adjacent(named, text, span) if suffixed else None
-        if near is not None:
-            joined = (min(span[0], near.span[0]), max(span[1], near.span[1]))
-            typed = text[joined[0] : joined[1]].replace("的", "")
-            named[named.index(near)] = _named(typed, joined, await resolve_agency(session, typed))
-            continue
         if len(chunk) <= 2 and _NAME_LIKE.fullmatch(chunk):
             continue  # a bare 街道, 区 …
         match = await resolve_agency(session, chunk)
@@ -120,11 +85,15 @@ async def _understand(session: AsyncSession, text: str) -> tuple[Question, list[
         # when nothing else in the question names an agency (else it is a stray word).
         # English words left over are more likely vocabulary we lack than an agency's name.
         resolved = match.kind in ("exact", "fuzzy")
+        name_like = bool(_NAME_LIKE.search(chunk)) and len(chunk) >= 3
         unexplained = (
-            not found_by_scan and not chunk.isascii() and (match.kind == "ambiguous" or not q.metric.empty)
+            not mentions
+            and not chunk.isascii()
+            and (match.kind in ("ambiguous", "region") or not q.metric.empty)
         )
         if resolved or name_like or unexplained:
-            named.append(_named(chunk, span, match))
+            start = text.find(chunk)
+            named.append(_named(chunk, (start, start + len(chunk)), match))
     named.sort(key=lambda n: n.span)
     unique: list[Named] = []
     for n in named:
@@ -152,25 +121,33 @@ async def _apply_choice(session: AsyncSession, named: list[Named], choice: str |
 
 
 async def _clarify(session: AsyncSession, n: Named, chosen: list[int], lang: Lang) -> Answer:
-    """A pick-list for a name that is ambiguous, or unknown (then the closest names, else some stored ones)."""
+    """A pick-list for a name that is ambiguous, a region, or unknown (then the closest names, else some
+    stored ones)."""
 
     def option(a: AgencyRow) -> Option:
         choice = CHOICE_PREFIX + ",".join(map(str, [*chosen, a.id]))
         return Option(a.name if a.short_name in a.name else f"{a.short_name}（{a.name}）", choice)
 
-    if n.ambiguous and n.candidates:
+    options = [option(a) for a in n.candidates[:MAX_OPTIONS]]
+    if n.kind == "ambiguous":
         text = tr(
             lang, f"“{n.typed}”对应多个单位，请选择：", f"'{n.typed}' matches several agencies; which one?"
         )
-        return Answer(text, clarify=[option(a) for a in n.candidates[:MAX_OPTIONS]], kind="clarify")
-    if n.candidates:
-        options = [option(a) for a in n.candidates[:MAX_OPTIONS]]
+        return Answer(text, clarify=options, kind="clarify")
+    if n.kind == "region":
+        text = tr(
+            lang,
+            f"“{n.typed}”是地区，不是单位。已存该地区的单位，请选择：",
+            f"'{n.typed}' is a region, not an agency. Agencies stored there; which one?",
+        )
+        return Answer(text, clarify=options, kind="clarify")
+    if options:
         text = tr(
             lang,
             f"没有找到“{n.typed}”。相近的单位：{'、'.join(o.label for o in options)}。请选择：",
             f"No agency named '{n.typed}' is stored. Close names: {', '.join(o.label for o in options)}.",
         )
-        return Answer(text, clarify=options, kind="clarify")
+        return Answer(text, clarify=options, kind="not_found")
     stored, total = await queries.stored_agencies(session, limit=MAX_OPTIONS)
     if not stored:
         return Answer(tr(lang, "数据库里还没有报告。", "No reports are stored yet."), kind="not_found")

@@ -12,6 +12,7 @@ from core.qa.metrics import FAMILY_BY_ID, Lang, Measure, MetricQuery, resolve
 from core.qa.parse import IntentKind, Question
 from core.qa.queries import AgencyRow, ReportRef
 from core.qa.wording import finding_lines, source_lines, tr
+from core.storage.agencies import MatchKind
 from core.templates.national import template_for_year
 
 CHOICE_PREFIX = "agency:"
@@ -54,7 +55,7 @@ class Named:
     row: AgencyRow | None = None
     fuzzy: bool = False
     candidates: list[AgencyRow] = field(default_factory=list)  # to choose from, or the closest names
-    ambiguous: bool = False  # several agencies carry this name (else: none does)
+    kind: MatchKind = "exact"  # unresolved: "ambiguous", "region" or "none" (core.storage.agencies)
 
 
 @dataclass

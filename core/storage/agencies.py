@@ -2,24 +2,30 @@
 
 Every agency gets a set of name variants (full name, short name, without its city or province, without
 区/县/街道/镇/乡, with 政府/人民政府/办事处 dropped), looked up exactly first, then by pinyin (typos made with a
-pinyin keyboard are homophones), then fuzzily. A winner is returned only when no other agency comes close;
-otherwise the caller gets candidates to ask about. The index is built once per process and database and
-rebuilt when the agency table changes (row count or newest ``updated_at``).
+pinyin keyboard are homophones), then fuzzily. Divisions typed before a name must be the agency's own:
+象山县政务服务办公室 is not 宁海县政务服务办公室, however close the words. A winner is returned only when no
+other agency comes close; otherwise the caller gets candidates to ask about, or the closest names.
+
+The index is built once per process and database (``warm_agency_index`` at startup), extended when agencies
+are added and rebuilt when one changes (row count and newest ``updated_at``).
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Literal
+from functools import lru_cache
+from typing import Any, Literal, Protocol
 
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
-from sqlalchemy import func, select
+from sqlalchemy import Select, String, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import make_transient_to_detached
 
 from core.storage.models import Agency
 from core.textnorm import squash, to_simplified
@@ -31,6 +37,8 @@ _UNIT = re.compile(
     r"(?!城市|社区|小区|园区|景区|辖区|市区|都市)[\u4e00-\u9fff]{1,8}?(?:特别行政区|自治区|自治州|自治县|自治旗|省|市|州(?![市区县])|盟|地区|区|县|旗)"
 )
 _UNIT_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|自治县|自治旗|省|市|州|盟|地区|区|县|旗)$")
+_PROVINCE = re.compile(r"(?:省|自治区|特别行政区)$")
+_CITY = re.compile(r"(?:市|州|盟|地区)$")
 # Suffixes users leave out: "定海" for 定海区, "白鹤" for 白鹤街道.
 _DROPPABLE = re.compile(r"(?:街道|镇|乡|区|县|市)$")
 _TOWNSHIP = re.compile(r"(?:街道|镇|乡)$")
@@ -44,7 +52,11 @@ _SURFACE_TAILS = ("人民政府", "政府", "办事处")
 
 def canon(text: str) -> str:
     """Simplified, no spaces, 人民政府→政府, 街道办事处→街道, a trailing 政府 dropped (定海区政府 → 定海区)."""
-    s = squash(text).replace("人民政府", "政府").replace("街道办事处", "街道")
+    return _canon_squashed(squash(text))
+
+
+def _canon_squashed(s: str) -> str:
+    s = s.replace("人民政府", "政府").replace("街道办事处", "街道")
     s = re.sub(r"政府(?=[\u4e00-\u9fff]{1,12}(?:街道|镇|乡)$)", "", s)  # 鄞州区政府白鹤街道 → 鄞州区白鹤街道
     if s.endswith("政府") and len(s) > 2:
         s = s[:-2]
@@ -72,17 +84,29 @@ def _parts(name: str, region: str | None) -> tuple[list[str], str]:
     An agency that is a region's government (舟山市定海区人民政府) has no name below its region: the body
     is its last division (定海区), which is removed from the chain.
     """
-    units, body = split_units(canon(name))
-    region_units, rest = split_units(canon(region or ""))
+    return _canon_parts(canon(name), region)
+
+
+def _canon_parts(name: str, region: str | None) -> tuple[list[str], str]:
+    """``_parts`` of a name already through ``canon``."""
+    units, body = split_units(name)
+    region_units, rest = _region_units(region or "")
     if (
         not rest
         and len(region_units) > len(units)
-        and region_units[len(region_units) - len(units) :] == units
+        and region_units[len(region_units) - len(units) :] == tuple(units)
     ):
-        units = region_units
+        units = list(region_units)
     if not body and units:
         body = units.pop()
     return units, body
+
+
+@lru_cache(maxsize=4096)
+def _region_units(region: str) -> tuple[tuple[str, ...], str]:
+    """``split_units(canon(region))``; a province's agencies share a few hundred regions."""
+    units, rest = split_units(canon(region))
+    return tuple(units), rest
 
 
 def match_key(name: str, region: str | None = None) -> str:
@@ -106,21 +130,48 @@ def same_agency(name_a: str, region_a: str | None, name_b: str, region_b: str | 
     return bool(short) or bool(_TOWNSHIP.search(body_a)) or units_a == units_b
 
 
+def _bare(unit: str) -> str:
+    return _UNIT_SUFFIX.sub("", unit)
+
+
 def _unit_forms(unit: str) -> list[str]:
-    bare = _UNIT_SUFFIX.sub("", unit)
+    bare = _bare(unit)
     return [unit, bare] if bare != unit and len(bare) >= 2 else [unit]
+
+
+def _is_division(name: str) -> bool:
+    """A name that is only divisions (鄞州区, 宁波市鄞州区): a region, or a region's government."""
+    if not _UNIT_SUFFIX.search(name):
+        return False
+    units, rest = split_units(name)
+    return bool(units) and not rest
+
+
+def _level(unit: str) -> int:
+    """0 province, 1 city, 2 county: a division typed above a stored chain must be of a higher level."""
+    return 0 if _PROVINCE.search(unit) else 1 if _CITY.search(unit) else 2
+
+
+@lru_cache(maxsize=1024)
+def _prefixes(units: tuple[str, ...]) -> tuple[str, ...]:
+    """The ways to write a division chain before a name: 宁波市鄞州区, 宁波鄞州区, 鄞州, … and nothing."""
+    return tuple(
+        "".join(prefix)
+        for start in range(len(units) + 1)
+        for prefix in itertools.product(*(_unit_forms(u) for u in units[start:]))
+    )
 
 
 def name_variants(name: str, short_name: str | None, region: str | None) -> dict[str, int]:
     """Canonical forms users may type for an agency → rank (0: its own full or short name, 1: derived)."""
-    units, body = _parts(name, region)
+    own = canon(name)
+    return _variants(own, canon(short_name or ""), *_canon_parts(own, region))
+
+
+def _variants(name: str, short_name: str, units: list[str], body: str) -> dict[str, int]:
     cores = [body, *filter(None, [_stem(body)])]
-    variants: dict[str, int] = {}
-    for start in range(len(units) + 1):
-        for prefix in itertools.product(*(_unit_forms(u) for u in units[start:])):
-            for core in cores:
-                variants.setdefault("".join(prefix) + core, 1)
-    for own in filter(None, (canon(name), canon(short_name or ""))):
+    variants = dict.fromkeys((prefix + core for prefix in _prefixes(tuple(units)) for core in cores), 1)
+    for own in filter(None, (name, short_name)):
         variants[own] = 0
         if stem := _stem(own):
             variants.setdefault(stem, 1)
@@ -128,8 +179,55 @@ def name_variants(name: str, short_name: str | None, region: str | None) -> dict
     return variants
 
 
-def _pinyin(text: str) -> str:
+Fit = Literal["exact", "loose", "no"]
+
+
+def _unit_fit(unit: str, chain: Sequence[str]) -> Fit:
+    if unit in chain:
+        return "exact"
+    if any(unit.endswith(u) and unit[: -len(u)] in _unit_forms(v) for u in chain for v in chain):
+        return "exact"  # 舟山定海区: a city written without 市, run into the county
+    bare = _bare(unit)
+    return "loose" if len(bare) >= 2 and any(bare == _bare(u) for u in chain) else "no"
+
+
+def _fit(typed: Sequence[str], chain: Sequence[str]) -> Fit:
+    """Whether divisions typed before a name (象山县 in 象山县政务服务办公室) allow an agency under ``chain``.
+
+    Each typed division must be in the chain (exact), or be a chain division with another suffix (安平县 for
+    安平区: loose), or lie above the whole chain and before every matched division (a province the stored
+    region leaves out: loose, it cannot be checked). Anything else, such as another county, rules it out.
+    """
+    if not typed:
+        return "exact"
+    if not chain:
+        return "loose"
+    fit: Fit = "exact"
+    matched = False
+    for unit in typed:
+        how = _unit_fit(unit, chain)
+        if how == "no":
+            if matched or _level(unit) >= _level(chain[0]):
+                return "no"
+            fit = "loose"
+        else:
+            matched = True
+            if how == "loose":
+                fit = "loose"
+    return fit
+
+
+@lru_cache(maxsize=8192)
+def _pinyin_part(text: str) -> str:
     return "".join(lazy_pinyin(text))
+
+
+_SEGMENT_END = re.compile(r"(?<=[省市州区县旗镇乡局])")
+
+
+def _pinyin(text: str) -> str:
+    """Pinyin of a name, part by part (宁波市|鄞州区|财政局): the parts of a province's names repeat."""
+    return "".join(map(_pinyin_part, _SEGMENT_END.split(text)))
 
 
 _EN_WORDS = {"subdistrict": "jiedao", "district": "qu", "county": "xian", "town": "zhen", "city": "shi"}
@@ -141,15 +239,30 @@ def _ascii_pinyin(text: str) -> str:
     return "".join(_EN_WORDS.get(w, w) for w in words)
 
 
-# ---------------------------------------------------------------- the index
+# ---------------------------------------------------------------- what a lookup returns
+
+MatchKind = Literal["exact", "fuzzy", "ambiguous", "region", "none"]
 
 
 @dataclass
 class AgencyMatch:
-    """``exact`` and ``fuzzy`` carry ``agency`` (fuzzy: a typo or abbreviation; say which agency was
-    understood); ``ambiguous`` carries ``candidates`` to ask about; ``none`` carries the closest names."""
+    """What a name resolves to. ``agency`` is set for exactly the first two kinds:
 
-    kind: Literal["exact", "fuzzy", "ambiguous", "none"]
+    - ``exact``: one agency carries this name (its full or short name, or a variant of it).
+    - ``fuzzy``: a typo, an abbreviation, a division with another suffix (安平县 for 安平区) or one that
+      cannot be checked (a province the stored region leaves out); one agency is clearly meant
+      (say which one was understood).
+    - ``ambiguous``: several agencies carry the name or are equally close; ``candidates`` to ask about.
+    - ``region``: the name is a division (鄞州区, 宁波市), not an agency; ``candidates`` are agencies stored
+      in it, one or more, to pick from.
+    - ``none``: no stored agency has this name; ``candidates`` are the closest names (the same name under
+      another division first, then agencies in a division the name gives, then the most similar names).
+      They are empty only when no stored name is even remotely similar (``_SUGGEST``).
+
+    Candidates are at most 8 (suggestions 5), in a stable order.
+    """
+
+    kind: MatchKind
     query: str
     agency: Agency | None = None
     candidates: list[Agency] = field(default_factory=list)
@@ -161,7 +274,11 @@ class AgencyMatch:
 
 @dataclass
 class AgencyMention:
-    """An agency name found inside a longer text; ``span`` indexes the original text."""
+    """An agency (or region) name found inside a longer text; ``span`` indexes the original text.
+
+    ``text`` is the span as typed; ``match.query`` is the name looked up (simplified, without spaces, and
+    without the 的 of "象山县的政务服务办公室").
+    """
 
     span: tuple[int, int]
     text: str
@@ -175,132 +292,289 @@ class AgencyMention:
 _WINNER = 90.0  # fuzzy score a winner needs
 _MARGIN = 8.0  # and by how much it must beat every other agency
 _CANDIDATE = 75.0  # worth asking about
-_SUGGEST = 40.0  # worth suggesting when nothing matches
+_SUGGEST = 30.0  # worth suggesting when nothing matches (one character of 3 shared, 公安局 → 财政局)
+_POOL = 50  # closest names scored per lookup
 _MAX_CHOICES = 8
+_MAX_SUGGESTIONS = 5
+
+# Scanning a question: a division and an agency name written together, possibly with 的, are one name
+# (鄞州区的白鹤街道); an unknown division before a known name (象山县 + 政务服务办公室) or an unknown name
+# after a known division (定海区 + 盐仓街道) makes the whole an unknown agency, never the known part.
+_NOT_NAME = "的和与及跟同或比较多少几哪么吗呢是有在各年度请问查看全本该我你他这那"
+_PLAIN = rf"(?:(?![{_NOT_NAME}])[\u4e00-\u9fff])"
+_UNKNOWN_UNIT = re.compile(rf"({_PLAIN}{{2}}(?:县|区|市|旗))的?$")
+_AGENCY_SUFFIX = r"(?:街道|镇|乡(?![镇村建规居])|委员会|委(?![托员])|局|办公室|中心)"
+_UNKNOWN_TAIL = re.compile(
+    rf"的?((?![和与及跟同或比])(?:(?![的多少几哪么吗呢是有在各年请问全每所属辖内个些])[\u4e00-\u9fff]){{0,8}}?{_AGENCY_SUFFIX})"
+)
+
+
+# ---------------------------------------------------------------- the index
+
+
+class AgencyData(Protocol):
+    """What the index reads of an agency: an Agency, or a row of the agency table."""
+
+    id: int | None
+    name: str
+    short_name: str
+    region: str | None
+    aliases: list[str] | None
 
 
 class NameIndex:
-    def __init__(self, agencies: list[Agency]) -> None:
-        self.agencies = {a.id: a for a in agencies if a.id is not None}
+    """Every stored agency's name variants, divisions and pinyin, for ``resolve`` and ``scan``."""
+
+    def __init__(self, agencies: Iterable[AgencyData] = ()) -> None:
+        self.rows: dict[int, AgencyData] = {}  # made Agency objects when returned (``agency``)
         self.exact: dict[str, dict[int, int]] = defaultdict(dict)  # variant → agency id → rank
-        self.surface: dict[str, set[int]] = defaultdict(set)  # printed forms, for scanning text
+        self.printed: dict[str, set[int]] = defaultdict(set)  # names as printed, for scanning text
         self.regions: dict[str, set[int]] = defaultdict(set)  # 鄞州区, 鄞州 → agencies in it
-        fuzzy_choices: dict[str, set[int]] = defaultdict(set)
+        self.region_names: set[str] = set()  # 鄞州区 (full forms only, for scanning text)
+        self.chains: dict[int, tuple[str, ...]] = {}  # divisions above the agency, and itself if one
+        self.fuzzy: dict[str, set[int]] = defaultdict(set)  # names compared fuzzily → agencies
+        self.fuzzy_names: list[str] = []  # self.fuzzy's keys, in insertion order (process.extract)
+        self.sorted_names: list[str] = []  # the same, sorted (abbreviations: prefix search)
+        self.fuzzy_pinyin: dict[str, str] = {}  # fuzzy name → its pinyin
+        self.pinyin: dict[str, set[int]] = defaultdict(set)  # pinyin of the fuzzy names → agencies
+        self.max_len = 0
+        self.add(agencies)
+
+    def add(self, agencies: Iterable[AgencyData]) -> None:
+        new_names: list[str] = []
+        new_forms: set[str] = set()
         for agency in agencies:
             assert agency.id is not None
-            for name in (agency.name, *(agency.aliases or [])):
-                variants = name_variants(name, agency.short_name, agency.region)
+            self.rows[agency.id] = agency
+            short = canon(agency.short_name)
+            chain: tuple[str, ...] = ()
+            for name in (agency.name, *(agency.aliases or ())):
+                printed = squash(name)
+                own = _canon_squashed(printed)
+                units, body = _canon_parts(own, agency.region)
+                variants = _variants(own, short, units, body)
+                new_forms.update(variants)
+                new_forms.add(printed)
+                self.printed[printed].add(agency.id)
                 for variant, rank in variants.items():
                     ranks = self.exact[variant]
                     ranks[agency.id] = min(rank, ranks.get(agency.id, rank))
-                    self.surface[variant].add(agency.id)
-                    for tail in _SURFACE_TAILS:
-                        self.surface[variant + tail].add(agency.id)
-                self.surface[squash(name)].add(agency.id)
-                units, body = _parts(name, agency.region)
-                for unit in units:
+                division = (*units, body) if _is_division(body) else tuple(units)
+                chain = max(chain, division, key=len)
+                for unit in division:
+                    self.region_names.add(unit)
                     for form in _unit_forms(unit):
                         self.regions[form].add(agency.id)
-                for core in {canon(name), canon(agency.short_name), body, _stem(body)}:
-                    if core:
-                        fuzzy_choices[core].add(agency.id)
-        self.fuzzy_names = list(fuzzy_choices)
-        self.fuzzy_ids = [fuzzy_choices[n] for n in self.fuzzy_names]
-        self.max_surface = max((len(s) for s in self.surface), default=0)
+                for core in {own, short, body, _stem(body)}:
+                    if not core:
+                        continue
+                    if core not in self.fuzzy:
+                        new_names.append(core)
+                        self.fuzzy_pinyin[core] = _pinyin(core)
+                    self.fuzzy[core].add(agency.id)
+                    self.pinyin[self.fuzzy_pinyin[core]].add(agency.id)
+            self.chains[agency.id] = chain
+        self.fuzzy_names.extend(new_names)
+        if len(new_names) > 64:
+            self.sorted_names = sorted(self.fuzzy_names)
+        else:
+            for name in new_names:
+                bisect.insort(self.sorted_names, name)
+        self.max_len = max(self.max_len, max(map(len, new_forms), default=0))
 
-    @cached_property
-    def pinyin(self) -> dict[str, set[int]]:
-        """Pinyin of the names → agencies; built on the first lookup that needs it (it is the slow part)."""
-        index: dict[str, set[int]] = defaultdict(set)
-        for name, ids in zip(self.fuzzy_names, self.fuzzy_ids, strict=True):
-            index[_pinyin(name)] |= ids
-        return index
+    def _agencies(self, ids: Iterable[int], limit: int = _MAX_CHOICES) -> list[Agency]:
+        ordered = sorted(ids, key=lambda i: (self.rows[i].short_name, self.rows[i].name))
+        return [self.agency(i) for i in ordered[:limit]]
 
-    def _agencies(self, ids: list[int] | set[int]) -> list[Agency]:
-        return sorted((self.agencies[i] for i in ids), key=lambda a: (a.short_name, a.name))
+    def agency(self, agency_id: int) -> Agency:
+        """The stored agency, as an Agency detached from any session (made on first use: most are never
+        returned, and loading rows as objects is the slow part of building the index)."""
+        row = self.rows[agency_id]
+        if not isinstance(row, Agency):
+            row = Agency(**{**row._mapping, "aliases": row.aliases or []})
+            make_transient_to_detached(row)
+            self.rows[agency_id] = row
+        return row
+
+    # ------------------------------------------------------------ one name
 
     def resolve(self, text: str) -> AgencyMatch:
         query = _clean_query(text)
         if not query:
             return AgencyMatch("none", text)
-        forms = [query]
-        units, rest = split_units(query)
-        if units and rest:
-            forms.append(rest)  # a division we do not know as a prefix ("浙江省宁海县…")
-        for form in forms:
-            if ranks := self.exact.get(form):
-                best = min(ranks.values())
-                ids = [i for i, r in ranks.items() if r == best]
-                if len(ids) == 1:
-                    return AgencyMatch("exact", text, self.agencies[ids[0]])
-                return AgencyMatch("ambiguous", text, candidates=self._agencies(ids))
-            if ids := self.regions.get(form):  # a region, not an agency: offer what is stored there
-                return AgencyMatch("ambiguous", text, candidates=self._agencies(ids)[:_MAX_CHOICES])
-        return self._fuzzy(text, forms)
+        if ranks := self.exact.get(query):
+            return self._by_rank(text, ranks)
+        typed, rest = split_units(query)
+        if typed and not rest:  # divisions only: the last one is the name (浙江省定海区, 宁波市鄞州区)
+            rest = typed.pop()
+        fits = self._carrying(typed, rest)
+        for wanted, kind in (("exact", "exact"), ("loose", "fuzzy")):
+            if found := [i for i, f in fits.items() if f == wanted]:
+                if len(found) == 1:
+                    return AgencyMatch(kind, text, self.agency(found[0]))
+                return AgencyMatch("ambiguous", text, candidates=self._agencies(found))
+        for region in dict.fromkeys([rest, _bare(rest)]):
+            inside = [i for i in self.regions.get(region, ()) if _fit(typed, self.chains[i]) != "no"]
+            if inside:
+                return AgencyMatch("region", text, candidates=self._region_choices(region, inside))
+        # The same name under another division: a suggestion, never an answer.
+        near = [i for i, f in fits.items() if f == "no"]
+        return self._fuzzy(text, query, typed, rest, near)
 
-    def _fuzzy(self, text: str, forms: list[str]) -> AgencyMatch:
+    def _carrying(self, typed: list[str], rest: str) -> dict[int, Fit]:
+        """Agencies named ``rest`` below the divisions typed, with how those divisions fit each; for a
+        division name, also those named the same with another suffix (安平县 for 安平区: loose)."""
+        fits = {i: _fit(typed, self.chains[i]) for i in self.exact.get(rest, ())} if typed else {}
+        bare = _bare(rest)
+        if bare != rest and len(bare) >= 2 and _is_division(rest):
+            for i in self.exact.get(bare, ()):
+                fits.setdefault(i, "no" if _fit(typed, self.chains[i]) == "no" else "loose")
+        return fits
+
+    def _by_rank(self, text: str, ranks: dict[int, int]) -> AgencyMatch:
+        best = min(ranks.values())
+        ids = [i for i, r in ranks.items() if r == best]
+        if len(ids) == 1:
+            return AgencyMatch("exact", text, self.agency(ids[0]))
+        return AgencyMatch("ambiguous", text, candidates=self._agencies(ids))
+
+    def _region_choices(self, region: str, ids: list[int]) -> list[Agency]:
+        """Agencies in a region, those directly under it (and its own government) first."""
+
+        def depth(i: int) -> int:
+            chain = self.chains[i]
+            return len(chain) - next((k for k, u in enumerate(chain) if region in _unit_forms(u)), len(chain))
+
+        ordered = sorted(ids, key=lambda i: (depth(i), self.rows[i].short_name, self.rows[i].name))
+        return [self.agency(i) for i in ordered[:_MAX_CHOICES]]
+
+    def _scores(self, text: str, forms: list[str]) -> dict[int, float]:
+        """Agency → best similarity (0–100) of any of its names to any form typed, for the closest names."""
         scores: dict[int, float] = defaultdict(float)
         cjk = re.search(r"[\u4e00-\u9fff]", text) is not None
-        for key in {_pinyin(f) for f in forms} if cjk else {_ascii_pinyin(text)}:
+        keys = {_pinyin(f) for f in forms} if cjk else {_ascii_pinyin(text)}
+        for key in keys:
             for agency_id in self.pinyin.get(key, ()):
                 scores[agency_id] = 100.0
-        for form in forms:
-            for _name, score, i in process.extract(form, self.fuzzy_names, scorer=fuzz.ratio, limit=20):
-                for agency_id in self.fuzzy_ids[i]:
+        choices = self.fuzzy_names if cjk else list(self.pinyin)
+        for form in forms if cjk else keys:
+            for name, score, _ in process.extract(
+                form, choices, scorer=fuzz.ratio, limit=_POOL, score_cutoff=_SUGGEST
+            ):
+                for agency_id in self.fuzzy[name] if cjk else self.pinyin[name]:
                     scores[agency_id] = max(scores[agency_id], score)
-            if len(form) >= 3:  # an abbreviation: the start of one name only
-                for name, ids in zip(self.fuzzy_names, self.fuzzy_ids, strict=True):
-                    if name.startswith(form):
-                        for agency_id in ids:
-                            scores[agency_id] = max(scores[agency_id], _WINNER)
-        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
-        if not ranked:
-            return AgencyMatch("none", text)
-        best_id, best = ranked[0]
-        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        if best >= _WINNER and runner_up < best - _MARGIN:
-            return AgencyMatch("fuzzy", text, self.agencies[best_id])
-        close = [i for i, s in ranked if s >= max(_CANDIDATE, best - 15)][:_MAX_CHOICES]
-        if close:
-            return AgencyMatch("ambiguous", text, candidates=[self.agencies[i] for i in close])
-        return AgencyMatch(
-            "none", text, candidates=[self.agencies[i] for i, s in ranked[:5] if s >= _SUGGEST]
-        )
+            if len(form) >= 3 and cjk:  # an abbreviation: the start of one name only
+                start = bisect.bisect_left(self.sorted_names, form)
+                end = bisect.bisect_left(self.sorted_names, form + "\U0010ffff")
+                for name in self.sorted_names[start:end]:
+                    for agency_id in self.fuzzy[name]:
+                        scores[agency_id] = max(scores[agency_id], _WINNER)
+        return scores
+
+    def _fuzzy(self, text: str, query: str, typed: list[str], rest: str, near: list[int]) -> AgencyMatch:
+        scores = self._scores(text, [query, rest] if typed and rest else [query])
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        eligible = [(i, s) for i, s in ranked if _fit(typed, self.chains[i]) != "no"]
+        if eligible:
+            best_id, best = eligible[0]
+            runner_up = eligible[1][1] if len(eligible) > 1 else 0.0
+            if best >= _WINNER and runner_up < best - _MARGIN:
+                return AgencyMatch("fuzzy", text, self.agency(best_id))
+            close = [i for i, s in eligible if s >= max(_CANDIDATE, best - 15)]
+            if len(close) > 1:
+                return AgencyMatch(
+                    "ambiguous", text, candidates=[self.agency(i) for i in close[:_MAX_CHOICES]]
+                )
+        return AgencyMatch("none", text, candidates=self._suggestions(typed, near, scores, ranked))
+
+    def _suggestions(
+        self, typed: list[str], near: list[int], scores: dict[int, float], ranked: list[tuple[int, float]]
+    ) -> list[Agency]:
+        if near:
+            return self._agencies(near, _MAX_SUGGESTIONS)
+        inside = {i for unit in typed for form in _unit_forms(unit) for i in self.regions.get(form, ())}
+        if inside:
+            best = sorted(inside, key=lambda i: (-scores.get(i, 0.0), self.rows[i].short_name))
+            return [self.agency(i) for i in best[:_MAX_SUGGESTIONS]]
+        return [self.agency(i) for i, _ in ranked[:_MAX_SUGGESTIONS]]
+
+    # ------------------------------------------------------------ names inside a text
 
     def scan(self, text: str) -> list[AgencyMention]:
-        """Known names in ``text``, longest first, not overlapping, in text order.
+        """Agency and region names in ``text``, in text order, not overlapping.
 
-        Longest first, so that "和西永街道" finds 西永街道 rather than a shorter name that starts earlier.
+        Longest names first, so that "和西永街道" finds 西永街道 rather than a shorter name that starts
+        earlier. A division and a name written together are looked up as one name (see ``_UNKNOWN_UNIT``).
         """
-        chars: list[str] = []
-        offsets: list[int] = []
-        for i, ch in enumerate(text):
-            norm = squash(ch)
-            if norm:
-                chars.append(to_simplified(norm))
-                offsets.append(i)
-        flat = "".join(chars)
+        flat, offsets = _flatten(text)
+        pieces = self._pieces(flat)
+        found: list[AgencyMention] = []
+        end_of_last = 0  # in ``flat``
+        k = 0
+        while k < len(pieces):
+            i, j = pieces[k]
+            parts = [flat[i:j]]
+            if not _is_division(canon(parts[0])) and (m := _UNKNOWN_UNIT.search(flat, end_of_last, i)):
+                i = m.start()
+                parts.insert(0, m.group(1))
+            while _is_division(canon(parts[-1])):
+                following = pieces[k + 1] if k + 1 < len(pieces) else None
+                if following and flat[j : following[0]] in ("", "的"):
+                    k += 1
+                    parts.append(flat[following[0] : following[1]])
+                    j = following[1]
+                    continue
+                limit = following[0] if following else len(flat)
+                if (m := _UNKNOWN_TAIL.match(flat, j, limit)) and len(m.group(1)) >= 3:
+                    parts.append(m.group(1))
+                    j = _past_tails(flat, m.end())
+                break
+            start, end = offsets[i], offsets[j - 1] + 1
+            found.append(AgencyMention((start, end), text[start:end], self.resolve("".join(parts))))
+            end_of_last = j
+            k += 1
+        return found
+
+    def _known(self, piece: str) -> bool:
+        """A stored name, a division agencies are stored under, or one written with another suffix
+        (安平县 for 安平区: looked up as a whole with the name after it)."""
+        if piece in self.exact or piece in self.printed or piece in self.region_names:
+            return True
+        return len(piece) >= 3 and _UNIT_SUFFIX.search(piece) is not None and _bare(piece) in self.regions
+
+    def _pieces(self, flat: str) -> list[tuple[int, int]]:
+        """Known names in ``flat``: at each position the longest agency name (else region name), with the
+        government words after it; then the longest of those that do not overlap."""
         candidates: list[tuple[int, int]] = []
         for i in range(len(flat)):
-            for j in range(min(len(flat), i + self.max_surface), i + 1, -1):
-                if flat[i:j] in self.surface:
-                    candidates.append((i, j))
+            for j in range(min(len(flat), i + self.max_len), i + 1, -1):
+                if self._known(flat[i:j]):
+                    candidates.append((i, _past_tails(flat, j)))
                     break
         taken: list[tuple[int, int]] = []
         for i, j in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):
             if all(j <= a or i >= b for a, b in taken):
                 taken.append((i, j))
-        found: list[AgencyMention] = []
-        for i, j in sorted(taken):
-            ids = self.surface[flat[i:j]]
-            while tail := next((t for t in _SURFACE_TAILS if flat.startswith(t, j)), None):
-                j += len(tail)
-            match = self.resolve(flat[i:j])
-            if match.kind != "exact":  # the same words name several agencies
-                match = AgencyMatch("ambiguous", flat[i:j], candidates=self._agencies(ids))
-            start, end = offsets[i], offsets[j - 1] + 1
-            found.append(AgencyMention((start, end), text[start:end], match))
-        return found
+        return sorted(taken)
+
+
+def _past_tails(flat: str, j: int) -> int:
+    """Where a name ending at ``j`` ends with the government words after it (定海区人民政府)."""
+    while tail := next((t for t in _SURFACE_TAILS if flat.startswith(t, j)), None):
+        j += len(tail)
+    return j
+
+
+def _flatten(text: str) -> tuple[str, list[int]]:
+    """``text`` simplified and without spaces, with each character's offset in ``text``."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        norm = squash(ch)
+        if norm:
+            chars.append(to_simplified(norm))
+            offsets.append(i)
+    return "".join(chars), offsets
 
 
 def _clean_query(text: str) -> str:
@@ -313,21 +587,49 @@ def _clean_query(text: str) -> str:
 # ---------------------------------------------------------------- access
 
 Sessionish = AsyncSession | async_sessionmaker[AsyncSession]
-_CACHE: dict[str, tuple[tuple[int, object], NameIndex]] = {}
+
+
+@dataclass
+class _Cached:
+    count: int
+    newest: object
+    index: NameIndex
+
+
+_CACHE: dict[str, _Cached] = {}
+
+
+_COLUMNS = Agency.__table__.columns  # type: ignore[attr-defined]
+# Most agencies have no aliases: skip decoding their "[]" (a third of the time to read 20,000 rows).
+_ROWS = select(
+    *(c for c in _COLUMNS if c.name != "aliases"),
+    case((cast(_COLUMNS.aliases, String) == "[]", None), else_=_COLUMNS.aliases).label("aliases"),
+)
+
+
+def _stamp() -> Select[tuple[int, Any]]:
+    return select(func.count(Agency.id), func.max(Agency.updated_at))
 
 
 async def _index(session: AsyncSession) -> NameIndex:
-    stamp_row = (await session.execute(select(func.count(Agency.id), func.max(Agency.updated_at)))).one()
-    stamp = (int(stamp_row[0]), stamp_row[1])
+    count, newest = (await session.execute(_stamp())).one()
     key = str(session.bind.url) if session.bind is not None else ""
     cached = _CACHE.get(key)
-    if cached and cached[0] == stamp:
-        return cached[1]
-    agencies = list((await session.execute(select(Agency))).scalars())
-    for agency in agencies:
-        session.expunge(agency)  # the index outlives this session
-    index = NameIndex(agencies)
-    _CACHE[key] = (stamp, index)
+    if cached and (cached.count, cached.newest) == (count, newest):
+        return cached.index
+    # Read in a session of our own: the index outlives it, the caller's session keeps its objects, and
+    # what the caller has not committed yet is not indexed (its stamp differs until it commits).
+    async with AsyncSession(session.bind, expire_on_commit=False) as own:
+        count, newest = (await own.execute(_stamp())).one()
+        if cached and cached.newest is not None and count > cached.count:
+            changed = (await own.execute(_ROWS.where(Agency.updated_at > cached.newest))).all()
+            # Only new agencies since the index was built: add them. A changed one (a new alias) rebuilds.
+            if len(changed) == count - cached.count and not any(a.id in cached.index.rows for a in changed):
+                cached.index.add(changed)
+                cached.count, cached.newest = count, newest
+                return cached.index
+        index = NameIndex((await own.execute(_ROWS)).all())
+    _CACHE[key] = _Cached(count, newest, index)
     return index
 
 
@@ -338,8 +640,14 @@ async def _with_index(session_or_sf: Sessionish) -> NameIndex:
         return await _index(session)
 
 
+async def warm_agency_index(session_or_sf: Sessionish) -> int:
+    """Build the name index now (at startup), so that the first question does not wait for it; returns
+    the number of agencies indexed."""
+    return len((await _with_index(session_or_sf)).rows)
+
+
 async def resolve_agency(session_or_sf: Sessionish, text: str) -> AgencyMatch:
-    """The stored agency ``text`` names. Never a guess: a single winner or candidates to choose from."""
+    """The stored agency ``text`` names. Never a guess: a single winner, or candidates (see AgencyMatch)."""
     return (await _with_index(session_or_sf)).resolve(text)
 
 
