@@ -18,7 +18,6 @@ from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -31,9 +30,11 @@ from telegram.ext import (
 
 from bot import auth
 from bot.context import SETTINGS_KEY, SF_KEY, Context, lang_of
+from bot.delivery import RetryingRateLimiter
 from bot.handlers import ask, callbacks, deadlines, reports, start, upload
 from bot.processor import ChatOrderedProcessor
 from core.settings import Settings
+from core.storage.agencies import warm_agency_index
 
 log = logging.getLogger(__name__)
 
@@ -62,13 +63,13 @@ def build_application(
     throttle: bool = True,
 ) -> Application:
     """The bot, wired to ``sf``. ``throttle=False`` lifts Telegram's flood limits (for the emulator);
-    429 answers are retried either way."""
+    429 and 5xx answers are retried either way (bot.delivery)."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     limiter = (
-        AIORateLimiter(max_retries=MAX_RETRIES)
+        RetryingRateLimiter(max_retries=MAX_RETRIES)
         if throttle
-        else AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=MAX_RETRIES)
+        else RetryingRateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=MAX_RETRIES)
     )
     application = (
         ApplicationBuilder()
@@ -124,7 +125,9 @@ async def _post_init(application: Application) -> None:
     bot = application.bot
     await bot.set_my_commands([BotCommand(c, zh) for c, zh, _ in COMMANDS])
     await bot.set_my_commands([BotCommand(c, en) for c, _, en in COMMANDS], language_code="en")
-    log.info("Bot @%s ready", bot.username)
+    # Built now, not on the first question that names an agency.
+    agencies = await warm_agency_index(application.bot_data[SF_KEY])
+    log.info("Bot @%s ready (%d agencies indexed)", bot.username, agencies)
 
 
 async def _post_shutdown(application: Application) -> None:

@@ -207,6 +207,7 @@ class Fault:
     retry_after: int = 1
     delay: float = 0.0
     chat_id: int | None = None
+    skip: int = 0  # matching calls let through before the fault starts
 
 
 class BotAPIEmulator:
@@ -386,8 +387,10 @@ class BotAPIEmulator:
         retry_after: int = 1,
         delay: float = 0.0,
         chat_id: int | None = None,
+        skip: int = 0,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` (optionally only for ``chat_id``) fail.
+        """Make the next ``times`` calls of ``method`` (optionally only for ``chat_id``) fail, after letting
+        ``skip`` of them through (e.g. skip=1: an upload's acknowledgement goes out, its summary fails).
 
         ``kind``: "429" (Too Many Requests with retry_after), "5xx" (502 Bad Gateway), "403" (bot blocked
         by the user), or "delay" (answer normally after ``delay`` seconds, e.g. longer than the client's
@@ -395,11 +398,14 @@ class BotAPIEmulator:
         """
         if kind not in ("429", "5xx", "403", "delay"):
             raise ValueError(f"unknown fault kind {kind!r}")
-        self._faults.append(Fault(method, kind, times, retry_after, delay, chat_id))
+        self._faults.append(Fault(method, kind, times, retry_after, delay, chat_id, skip))
 
     def _take_fault(self, method: str, params: dict[str, Any]) -> Fault | None:
         for fault in self._faults:
             if fault.method == method and (fault.chat_id is None or params.get("chat_id") == fault.chat_id):
+                if fault.skip:
+                    fault.skip -= 1
+                    return None
                 fault.times -= 1
                 if fault.times <= 0:
                     self._faults.remove(fault)

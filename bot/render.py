@@ -17,15 +17,23 @@ from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import ChatAction, MessageLimit
 from telegram.error import TelegramError
 
-from core.render import text_table
+from core.render import text_table, truncate
 
 LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096
+ECHO_COLUMNS = 60  # user text quoted back in a reply (a name, a format, a command)
+ERROR_COLUMNS = 600  # a one-line error that may quote the user's arguments
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*>")
 
 
 def esc(value: object) -> str:
     """Escape report or user text for parse_mode=HTML."""
     return html.escape(str(value), quote=False)
+
+
+def clip(text: str, columns: int = ECHO_COLUMNS) -> str:
+    """User text to quote back, cut short: however long the message (Telegram allows 4096 characters,
+    a client of the emulator more), the reply that quotes it still fits in one message."""
+    return truncate(text, columns)
 
 
 def pre(text: str) -> str:

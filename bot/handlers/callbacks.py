@@ -3,6 +3,8 @@ exist, undo is for admins only, an expired or forged button gets a polite alert,
 
 from __future__ import annotations
 
+import contextlib
+
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
@@ -13,6 +15,7 @@ from bot.render import esc, send_long
 from bot.reportview import FINDINGS, TABLES, UNDO, describe_html, findings_html, tables_html
 from core.model import ParsedReport
 from core.qa.wording import tr
+from core.storage.db import parse_id
 from core.storage.ingest import delete_report
 from core.storage.reports import load_report
 
@@ -39,23 +42,28 @@ async def on_example(update: Update, context: Context) -> None:
     await ask.reply_answer(update, context, question)
 
 
-def _report_id(update: Update) -> int:
-    return int((update.callback_query.data or "").split(":")[1])
+def _report_id(update: Update) -> int | None:
+    return parse_id((update.callback_query.data or "").split(":")[1])
+
+
+async def _gone(update: Update) -> None:
+    await update.callback_query.answer(
+        tr(
+            lang_of(update),
+            "这份报告已不存在（可能已撤销）。",
+            "This report no longer exists (it may have been undone).",
+        ),
+        show_alert=True,
+    )
 
 
 async def _report_or_alert(update: Update, context: Context) -> ParsedReport | None:
-    try:
-        return await load_report(session_factory(context), _report_id(update))
-    except LookupError:
-        await update.callback_query.answer(
-            tr(
-                lang_of(update),
-                "这份报告已不存在（可能已撤销）。",
-                "This report no longer exists (it may have been undone).",
-            ),
-            show_alert=True,
-        )
-        return None
+    report_id = _report_id(update)
+    if report_id is not None:
+        with contextlib.suppress(LookupError):
+            return await load_report(session_factory(context), report_id)
+    await _gone(update)
+    return None
 
 
 async def on_findings(update: Update, context: Context) -> None:
@@ -85,16 +93,10 @@ async def on_undo(update: Update, context: Context) -> None:
         return
     query = update.callback_query
     lang = lang_of(update)
-    deleted = await delete_report(session_factory(context), _report_id(update))
+    report_id = _report_id(update)
+    deleted = await delete_report(session_factory(context), report_id) if report_id is not None else None
     if deleted is None:
-        await query.answer(
-            tr(
-                lang,
-                "这份报告已不存在（可能已撤销）。",
-                "This report no longer exists (it may have been undone).",
-            ),
-            show_alert=True,
-        )
+        await _gone(update)
         return
     await query.answer(tr(lang, "已撤销", "Undone"))
     if query.message and query.message.reply_markup:

@@ -11,16 +11,18 @@ from telegram.error import BadRequest
 
 from bot.auth import is_admin
 from bot.context import Context, Lang, lang_of, session_factory, settings_of
-from bot.render import esc, keep_typing, pre_table, send_long
+from bot.render import ERROR_COLUMNS, clip, esc, keep_typing, pre_table, send_long
 from bot.reportview import describe_html, findings_html, local_time, report_keyboard
 from core.charts import ChartError, metric_chart
 from core.export import FORMATS, export_reports
 from core.qa.wording import tr
 from core.storage.agencies import resolve_agency
+from core.storage.db import parse_id
 from core.storage.reports import current_report, list_reports, load_parsed, report_years
 
 PAGE_PREFIX = "rp"
 PAGE_SIZE = 10
+FAR_OFFSET = 2**31  # offsets asked for beyond this (junk, or forged buttons) are past the end anyway
 CAPTION_FIGURES = 700
 _YEAR = re.compile(r"(?:^|\s)((?:19|20)\d{2})年?(?:度)?(?=\s|$)")
 
@@ -42,7 +44,11 @@ def _year(text: str) -> tuple[str, int | None]:
 
 
 async def _page(context: Context, offset: int, lang: Lang) -> tuple[str, InlineKeyboardMarkup | None]:
-    rows, total = await list_reports(session_factory(context), offset, PAGE_SIZE)
+    sf = session_factory(context)
+    rows, total = await list_reports(sf, min(offset, FAR_OFFSET), PAGE_SIZE)
+    if total and not rows:  # past the end (/reports 99, an old button): the last page
+        offset = (total - 1) // PAGE_SIZE * PAGE_SIZE
+        rows, total = await list_reports(sf, offset, PAGE_SIZE)
     if total == 0:
         return tr(
             lang,
@@ -87,7 +93,19 @@ async def _page(context: Context, offset: int, lang: Lang) -> tuple[str, InlineK
 
 
 async def list_command(update: Update, context: Context) -> None:
-    text, markup = await _page(context, 0, lang_of(update))
+    lang = lang_of(update)
+    arg = _args(update).lstrip("第").rstrip("页")
+    page = parse_id(arg) if arg else 1
+    if page is None:
+        await update.effective_message.reply_text(
+            tr(
+                lang,
+                "用法：/reports [页码]，例如 /reports 2（每页 10 份）",
+                "Usage: /reports [PAGE], e.g. /reports 2 (10 reports per page)",
+            )
+        )
+        return
+    text, markup = await _page(context, (page - 1) * PAGE_SIZE, lang)
     await update.effective_message.reply_text(text, reply_markup=markup)
 
 
@@ -121,6 +139,7 @@ async def check_command(update: Update, context: Context) -> None:
         return
     sf = session_factory(context)
     match = await resolve_agency(sf, name)
+    name = clip(name)  # only quoted from here on
     if match.agency is None:
         names = "、".join(f"{a.short_name}（{a.name}）" for a in match.candidates[:8])
         if match.kind == "ambiguous":
@@ -128,6 +147,12 @@ async def check_command(update: Update, context: Context) -> None:
                 lang,
                 f"“{name}”对应多个单位，请写得更具体：{names}",
                 f"'{name}' matches several agencies; please be more specific: {names}",
+            )
+        elif match.kind == "region":
+            text = tr(
+                lang,
+                f"“{name}”是地区，不是单位。该地区已存的单位：{names}",
+                f"'{name}' is a region, not an agency. Agencies stored there: {names}",
             )
         elif names:
             text = tr(
@@ -190,8 +215,8 @@ async def export_command(update: Update, context: Context) -> None:
             esc(
                 tr(
                     lang,
-                    f"不支持的格式“{fmt}”。用法：/export csv 或 /export xlsx [年度]",
-                    f"Unknown format '{fmt}'. Usage: /export csv or /export xlsx [YEAR]",
+                    f"不支持的格式“{clip(fmt)}”。用法：/export csv 或 /export xlsx [年度]",
+                    f"Unknown format '{clip(fmt)}'. Usage: /export csv or /export xlsx [YEAR]",
                 )
             )
         )
@@ -228,7 +253,7 @@ async def chart_command(update: Update, context: Context) -> None:
         try:
             chart = await metric_chart(session_factory(context), text, lang)
         except ChartError as exc:
-            await message.reply_text(esc(str(exc)))
+            await message.reply_text(esc(clip(str(exc), ERROR_COLUMNS)))
             return
     sep = tr(lang, "，", ", ")
     figures = sep.join(f"{label} {value:g}" for label, value in zip(chart.labels, chart.values, strict=True))

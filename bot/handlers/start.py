@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.auth import is_admin
 from bot.context import Context, Lang, lang_of, settings_of
-from bot.render import esc
+from bot.render import clip, esc
 from core.qa.wording import EXAMPLES_EN, EXAMPLES_ZH
 
 # The Q&A's own examples (core.qa.wording), so the buttons always show questions it answers.
@@ -31,7 +31,7 @@ _INTRO: dict[Lang, str] = {
 _COMMANDS: dict[Lang, str] = {
     "zh": (
         "<b>命令</b>\n"
-        "/reports — 已存储的报告\n"
+        "/reports [页码] — 已存储的报告\n"
         "/check 单位 — 检查某单位报告的问题，如 /check 定海区\n"
         "/export csv 或 /export xlsx — 导出全部数据\n"
         "/chart 指标 — 指标柱状图，如 /chart 收到申请\n"
@@ -40,7 +40,7 @@ _COMMANDS: dict[Lang, str] = {
     ),
     "en": (
         "<b>Commands</b>\n"
-        "/reports — stored reports\n"
+        "/reports [PAGE] — stored reports\n"
         "/check AGENCY — problems found in an agency's report, e.g. /check 定海区\n"
         "/export csv or /export xlsx — export all data\n"
         "/chart METRIC — bar chart of a figure, e.g. /chart requests\n"
@@ -73,7 +73,7 @@ def example_question(data: str) -> str | None:
     """The example question behind a button's callback data, or None if the data is not one of ours."""
     _, lang, index = (data.split(":") + ["", ""])[:3]
     questions = EXAMPLES.get(lang)  # type: ignore[call-overload]
-    if questions is None or not index.isdigit() or int(index) >= len(questions):
+    if questions is None or not (index.isascii() and index.isdigit()) or int(index) >= len(questions):
         return None
     return questions[int(index)]
 
@@ -102,7 +102,7 @@ async def unknown_command(update: Update, context: Context) -> None:
     _, _, addressee = head.partition("@")
     if addressee and addressee.lower() != (context.bot.username or "").lower():
         return  # a command for another bot in the same group
-    command = esc(head)
+    command = esc(clip(head))
     if lang_of(update) == "en":
         await message.reply_text(f"Unknown command {command}. Send /help to see what I can do.")
     else:

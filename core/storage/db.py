@@ -21,6 +21,9 @@ _ASYNC_DRIVERS = {
 }
 # Execution option naming the SQLite BEGIN mode ("IMMEDIATE" takes the write lock up front).
 SQLITE_BEGIN = "nianbao_sqlite_begin"
+# Ids are INTEGER columns: PostgreSQL's end here (SQLite's at 2**63 - 1). Larger numbers make the driver
+# raise instead of finding nothing.
+MAX_ID = 2**31 - 1
 
 
 def async_url(url: str) -> str:
@@ -28,6 +31,16 @@ def async_url(url: str) -> str:
     parsed = make_url(url)
     driver = _ASYNC_DRIVERS.get(parsed.drivername, parsed.drivername)
     return parsed.set(drivername=driver).render_as_string(hide_password=False)
+
+
+def parse_id(text: str) -> int | None:
+    """A positive number as a user typed it or a button carries it (a row id, a page number); None for
+    anything else, including numbers beyond any row id."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
 
 
 def make_engine(url: str) -> AsyncEngine:
