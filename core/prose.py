@@ -20,6 +20,10 @@ _UNIT = r"\s*(?:件|起|宗|个|份|条|次)"
 _GAP = r"[^，,。；;：:！？!?\d]"
 _SENTENCE = re.compile(r"[^。！？!?\n]+")
 _CLAUSE_ENDS = "，,；;"
+_CLAUSE = re.compile(rf"[^{_CLAUSE_ENDS}]+")
+# Cheap tests that rule a sentence out before the patterns run (most of a long text states no figure):
+_NUMERAL = re.compile(r"[\d零〇一二两三四五六七八九十百]")  # every pattern in _PATTERNS reads a _NUM
+_NEGATIONS = ("未", "无", "没有")  # every pattern in _ZERO_PATTERNS starts with one (_NEG)
 
 
 @dataclass(frozen=True)
@@ -161,7 +165,11 @@ _ZERO_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
 
 
 def _normalise(text: str) -> str:
-    return fold_width(to_simplified(text))
+    # Line by line, which changes nothing: the converter splits its input at whitespace and punctuation
+    # and converts each piece on its own. But one character that may be traditional (覆, common in
+    # simplified text too) no longer sends a whole 10 MB text through the slow converter: only its line
+    # goes, and repeated lines, or lines the parser has just converted, come from to_simplified's cache.
+    return fold_width("\n".join(map(to_simplified, text.split("\n"))))
 
 
 def _clause(sentence: str, start: int, end: int) -> tuple[str, int]:
@@ -175,7 +183,7 @@ def _clause(sentence: str, start: int, end: int) -> tuple[str, int]:
 def _zero_facts(sentence: str) -> list[tuple[str, int, int]]:
     """(topic, start, end) of "none received / none happened" statements, clause by clause."""
     found = []
-    for cm in re.finditer(rf"[^{_CLAUSE_ENDS}]+", sentence):
+    for cm in _CLAUSE.finditer(sentence):
         clause = cm.group(0)
         if _COUNT.search(clause):
             continue
@@ -199,29 +207,38 @@ def _topic_facts(text: str) -> list[tuple[str, int, str, int]]:
     facts: list[tuple[str, int, str, int]] = []
     for sm in _SENTENCE.finditer(text):
         sentence = sm.group(0)
-        taken: list[tuple[int, int]] = []
-        for pattern in _PATTERNS:
-            if not all(w in sentence for w in pattern.about):
+        if _NUMERAL.search(sentence):
+            facts.extend(_figures(sentence, sm.start()))
+        if "公开" in sentence and any(w in sentence for w in _NEGATIONS):
+            for topic, start, end in _zero_facts(sentence):
+                snippet, at = _clause(sentence, start, end)
+                facts.append((topic, 0, snippet, sm.start() + at))
+    return facts
+
+
+def _figures(sentence: str, offset: int) -> list[tuple[str, int, str, int]]:
+    """(topic, value, snippet, start) for every figure the patterns read in ``sentence`` (at ``offset``)."""
+    facts: list[tuple[str, int, str, int]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _PATTERNS:
+        if not all(w in sentence for w in pattern.about):
+            continue
+        for m in pattern.regex.finditer(sentence):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue  # the words already served a more specific pattern
+            gap = m.group("gap") or ""
+            if any(w in gap for w in pattern.forbid):
                 continue
-            for m in pattern.regex.finditer(sentence):
-                if any(a < m.end() and m.start() < b for a, b in taken):
-                    continue  # the words already served a more specific pattern
-                gap = m.group("gap") or ""
-                if any(w in gap for w in pattern.forbid):
-                    continue
-                if "apply_new" in pattern.topics and not ("申请" in m.group(0) and "公开" in m.group(0)):
-                    continue
-                value = _cn_number(m.group("n"))
-                if value is None:
-                    continue
-                taken.append((m.start(), m.end()))
-                if pattern.shared and value != 0 and "各" not in gap:
-                    continue  # "复议和诉讼共3件": no figure for either
-                snippet, at = _clause(sentence, m.start(), m.end())
-                facts.extend((topic, value, snippet, sm.start() + at) for topic in pattern.topics)
-        for topic, start, end in _zero_facts(sentence) if "公开" in sentence else ():
-            snippet, at = _clause(sentence, start, end)
-            facts.append((topic, 0, snippet, sm.start() + at))
+            if "apply_new" in pattern.topics and not ("申请" in m.group(0) and "公开" in m.group(0)):
+                continue
+            value = _cn_number(m.group("n"))
+            if value is None:
+                continue
+            taken.append((m.start(), m.end()))
+            if pattern.shared and value != 0 and "各" not in gap:
+                continue  # "复议和诉讼共3件": no figure for either
+            snippet, at = _clause(sentence, m.start(), m.end())
+            facts.extend((topic, value, snippet, offset + at) for topic in pattern.topics)
     return facts
 
 

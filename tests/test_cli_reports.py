@@ -119,6 +119,10 @@ def test_stored_reports_listing_show_check_and_delete(seeded_db: str):
     assert missing_year.exit_code == 1 and "2020" in missing_year.stderr
     unknown = nianbao("show", "北京市海淀区", "--db", seeded_db)
     assert unknown.exit_code == 1 and "没有找到" in unknown.stderr
+    region = nianbao("show", "鄞州区", "--db", seeded_db)  # a region, not one of the agencies in it
+    assert region.exit_code == 1 and "是地区" in region.stderr and "瞻岐镇" in region.stderr
+    elsewhere = nianbao("show", "象山县政务服务办公室", "--db", seeded_db)
+    assert elsewhere.exit_code == 1 and "相近的有：宁海县政务服务办公室" in elsewhere.stderr
 
     checked = nianbao("check", "瞻岐", "--db", seeded_db, "--json")
     assert checked.exit_code == 0, checked.stderr

@@ -86,11 +86,11 @@ async def test_same_file_twice_is_a_duplicate(sf, monkeypatch):
     report = parsed_report()
     calls = []
 
-    def fake_read(data: bytes, filename: str):
+    async def fake_read(data: bytes, filename: str):
         calls.append(filename)
         return report
 
-    monkeypatch.setattr(ingest_module, "read_report", fake_read)
+    monkeypatch.setattr(ingest_module, "read_report_bounded", fake_read)
     first = await ingest_bytes(sf, b"report bytes", "a.txt", uploaded_by=42, chat_id=-1001234567890)
     second = await ingest_bytes(sf, b"report bytes", "copy-of-a.txt")
     assert (first.status, second.status) == ("stored", "duplicate")
@@ -112,13 +112,13 @@ async def test_duplicate_found_at_insert_time(sf):
     assert await _count(sf, Report) == 1
 
 
-async def test_unreadable_file_fails_and_stores_nothing(sf, monkeypatch):
-    def broken(data: bytes, filename: str):
-        raise ReportError("文件已损坏，无法读取")
-
-    monkeypatch.setattr(ingest_module, "read_report", broken)
-    result = await ingest_bytes(sf, b"garbage", "x.docx")
-    assert (result.status, result.error) == ("failed", "文件已损坏，无法读取")
+async def test_unreadable_file_fails_and_stores_nothing(sf):
+    garbage = b"PK\x03\x04 not really a zip"
+    with pytest.raises(ReportError) as direct:
+        read_report(garbage, "x.docx")
+    result = await ingest_bytes(sf, garbage, "x.docx")  # parsed in a worker process: the same message
+    assert (result.status, result.error) == ("failed", str(direct.value))
+    assert "Word 文件已损坏" in result.error
     nameless = await store_report(sf, parsed_report(agency=" "), sha256="0" * 64, filename="n.txt")
     assert nameless.status == "failed" and "机关" in nameless.error
     assert await _count(sf, Report) == 0 and await _count(sf, Agency) == 0

@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core.checks import summarize
 from core.cli.common import DbOption, JsonOption, db_url, fail, print_json, run
 from core.export import FORMATS, Format, export_reports
+from core.limits import read_report_limited
 from core.model import SEVERITIES, Finding, ParsedReport, ReportError
-from core.pipeline import read_report
 from core.render import render_tables, text_table
 from core.render.summary import KEY_FIGURES, TEMPLATE_NAMES, format_number
 from core.settings import get_settings
@@ -53,11 +53,12 @@ def register(app: typer.Typer) -> None:
 
 
 def _read(path: Path) -> ParsedReport:
-    """Parse a file; any failure ends the command with one line on stderr."""
+    """Parse a file (in a worker process, within the parse time and memory limits); any failure ends
+    the command with one line on stderr."""
     if not path.is_file():
         raise fail(f"文件不存在：{path}")
     try:
-        return read_report(path.read_bytes(), path.name)
+        return read_report_limited(path.read_bytes(), path.name)
     except ReportError as exc:
         raise fail(f"{path.name}：{exc}") from None
     except Exception as exc:  # a parser bug must still end in one line, not a traceback
@@ -105,10 +106,10 @@ async def _agency_or_fail(sf: async_sessionmaker[AsyncSession], text: str) -> Ag
             _err.print(f"按「{match.agency.name}」理解「{text}」。", markup=False)
         return match.agency
     names = "；".join(f"{a.short_name}（{a.name}）" for a in match.candidates)
-    if match.kind == "ambiguous" and len(match.candidates) == 1:
-        raise fail(f"没有完全符合「{text}」的单位，是不是指：{names}？请用这个名称重试。")
     if match.kind == "ambiguous":
         raise fail(f"「{text}」对应多个单位，请写得更具体：{names}")
+    if match.kind == "region":
+        raise fail(f"「{text}」是地区，不是单位。该地区已存的单位：{names}")
     raise fail(
         f"没有找到单位「{text}」。"
         + (f"相近的有：{names}" if names else "可用 nianbao reports 查看已入库的报告。")

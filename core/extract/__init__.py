@@ -123,20 +123,20 @@ def _extract(data: bytes, filename: str, settings: Settings) -> Document:
         raise ReportError(f"无法识别文件内容：不是 Word、PDF，也不是可识别编码（UTF-8/GBK）的文本，{SUPPORTED}。")
     if len(text) > settings.max_text_chars:
         raise ReportError(f"文字过多（{len(text)} 字），超过上限 {settings.max_text_chars} 字。")
-    doc = extract_decoded(text, ext)
+    doc = extract_decoded(text, ext, settings.max_cells)
     cells = sum(len(row) for table in doc.tables for row in table.rows)
-    if cells > settings.max_cells:  # the Word and PDF readers stop at the limit; text is read whole first
+    if cells > settings.max_cells:  # the other readers stop at the limit; plain text is read whole first
         raise ReportError(f"表格单元格过多（{cells} 个），超过上限 {settings.max_cells} 个。")
     return doc
 
 
-def extract_decoded(text: str, ext: str = "") -> Document:
+def extract_decoded(text: str, ext: str, max_cells: int) -> Document:
     """Decoded text: a web page (by its markup, or a .htm/.html name) or a plain-text copy."""
     text = text.replace("\x00", "")  # an HTML parser would make "1\x002" the unreadable "1\ufffd2", not 12
     if _looks_like_html(text, ext):
         from core.extract.html import extract_html
 
-        return extract_html(text)
+        return extract_html(text, max_cells)
     from core.extract.text import extract_text
 
     return extract_text(text)

@@ -94,9 +94,10 @@ def extract_docx(archive: zipfile.ZipFile, settings: Settings) -> Document:
 class _AltChunks:
     """Content a document imports with w:altChunk: HTML-to-Word exporters put the whole report in one."""
 
-    def __init__(self, archive: zipfile.ZipFile, main: str) -> None:
+    def __init__(self, archive: zipfile.ZipFile, main: str, max_cells: int) -> None:
         self.archive = archive
         self.targets = _part_targets(archive, main)
+        self.max_cells = max_cells
 
     def document(self, rel_id: str) -> Document | None:
         from core.extract import extract_decoded, read_text
@@ -105,7 +106,7 @@ class _AltChunks:
         if part is None or part not in self.archive.namelist():
             return None
         text = read_text(read_member(self.archive, part))
-        return extract_decoded(text, posixpath.splitext(part)[1].lower()) if text else None
+        return extract_decoded(text, posixpath.splitext(part)[1].lower(), self.max_cells) if text else None
 
 
 class _Reader:
@@ -147,7 +148,7 @@ class _Reader:
     def alt_chunk_blocks(self, chunk: etree._Element) -> None:
         """Splice an imported HTML/text chunk in place, renumbering its tables into this document's."""
         if self._chunks is None:
-            self._chunks = _AltChunks(self.archive, self.main)
+            self._chunks = _AltChunks(self.archive, self.main, self.max_cells)
         rel_id = next((v for k, v in chunk.attrib.items() if etree.QName(k).localname == "id"), "")
         doc = self._chunks.document(rel_id)
         for block in doc.blocks if doc else []:

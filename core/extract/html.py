@@ -4,15 +4,21 @@ Government sites often lay a page out with tables: a table that holds other tabl
 (its cells' content flows on as paragraphs and inner tables); a table without inner tables is a data
 table. ``rowspan`` cells repeat below as ``continued`` cells with their text, ``colspan`` stays on the
 cell, as the Word reader does.
+
+Each repeated cell costs as much as a written one, so a short page of ``rowspan="1000"`` cells would
+describe a huge grid: rowspans end at the table's last row, and the reader stops at ``max_cells`` while it
+builds the grid. The tree is walked with an explicit stack: generated pages nest elements thousands deep.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, PageElement, Tag
 
-from core.model import Block, Document, GridCell, Location, Paragraph, Table
+from core.model import Block, Document, GridCell, Location, Paragraph, ReportError, Table
+from core.settings import get_settings
 
 _DROP = ("script", "style", "noscript", "template", "head", "iframe", "object", "svg", "button", "select")
 _BLOCKS = frozenset(
@@ -83,10 +89,12 @@ def _own_rows(table: Tag) -> list[Tag]:
 
 @dataclass
 class _Reader:
+    max_cells: int
     blocks: list[Block] = field(default_factory=list)
     buffer: list[str] = field(default_factory=list)
     paragraphs: int = 0
     tables: int = 0
+    cells: int = 0
 
     def flush(self) -> None:
         text = " ".join("".join(self.buffer).split())
@@ -95,52 +103,66 @@ class _Reader:
             self.paragraphs += 1
             self.blocks.append(Paragraph(text, Location(kind="html", line=self.paragraphs)))
 
-    def walk(self, node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, Comment):
+    def walk(self, root: Tag) -> None:
+        # Open elements, each with whether it is a block (its end also ends a paragraph).
+        stack: list[tuple[Iterator[PageElement], bool]] = [(iter(root.children), False)]
+        while stack:
+            children, block = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                if block:
+                    self.flush()
+            elif isinstance(child, Comment):
                 continue
-            if isinstance(child, NavigableString):
+            elif isinstance(child, NavigableString):
                 self.buffer.append(str(child))
+            elif not isinstance(child, Tag):
                 continue
-            if not isinstance(child, Tag):
-                continue
-            if child.name == "br":
+            elif child.name == "br":
                 self.flush()
             elif child.name == "table":
                 self.flush()
                 if child.find("table") is not None:
-                    self.walk(child)  # a layout table: its content flows on
+                    stack.append((iter(child.children), False))  # a layout table: its content flows on
                 else:
                     self.table(child)
             elif child.name in _BLOCKS:
                 self.flush()
-                self.walk(child)
-                self.flush()
+                stack.append((iter(child.children), True))
             else:
-                self.walk(child)
+                stack.append((iter(child.children), False))
 
     def table(self, table: Tag) -> None:
         index = self.tables
         rows: list[list[GridCell]] = []
         pending: dict[int, _Span] = {}  # grid column → a rowspan cell still covering rows below
-        for r, tr in enumerate(_own_rows(table)):
+        own_rows = _own_rows(table)
+        for r, tr in enumerate(own_rows):
             row: list[GridCell] = []
             grid = _carry(row, pending, 0, index, r)
             for cell in tr.find_all(["td", "th"]):
                 if cell.find_parent("tr") is not tr:
                     continue
-                text, colspan, rowspan = _cell_text(cell), _span(cell, "colspan"), _span(cell, "rowspan")
+                text, colspan = _cell_text(cell), _span(cell, "colspan")
+                rowspan = min(_span(cell, "rowspan"), len(own_rows) - r)
                 row.append(
                     GridCell(text, Location(kind="html", table=index, row=r, col=len(row)), colspan=colspan)
                 )
                 if rowspan > 1:
                     pending[grid] = _Span(text, rowspan - 1, colspan)
                 grid = _carry(row, pending, grid + colspan, index, r)
+            self.count_cells(len(row))
             if row:
                 rows.append(row)
         if rows:
             self.tables += 1
             self.blocks.append(Table(index=index, rows=rows))
+
+    def count_cells(self, n: int) -> None:
+        self.cells += n
+        if self.cells > self.max_cells:
+            raise ReportError(f"表格单元格过多（超过 {self.max_cells} 个），超过上限。")
 
 
 @dataclass
@@ -163,13 +185,14 @@ def _carry(row: list[GridCell], pending: dict[int, _Span], grid: int, table: int
     return grid
 
 
-def extract_html(html: str) -> Document:
+def extract_html(html: str, max_cells: int | None = None) -> Document:
+    """Read a web page; ``max_cells`` (default: the setting) bounds the table cells, repeated ones included."""
     soup = BeautifulSoup(html, "lxml")
     for tag in soup.find_all(_DROP):
         tag.decompose()
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
-    reader = _Reader()
+    reader = _Reader(get_settings().max_cells if max_cells is None else max_cells)
     reader.walk(soup.body or soup)
     reader.flush()
     return Document(kind="html", blocks=reader.blocks)

@@ -8,7 +8,6 @@ a version redoes the checks of the reports that compare themselves with it (core
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -20,8 +19,8 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.limits import read_report_bounded
 from core.model import Cell, ParsedReport, ReportError
-from core.pipeline import read_report
 from core.storage.agencies import match_key, same_agency
 from core.storage.db import write_session
 from core.storage.models import Agency, CellRecord, FindingRecord, Report, utcnow
@@ -83,8 +82,9 @@ async def ingest_bytes(
         if duplicate := await _duplicate(session, digest, filename):
             return duplicate
     try:
-        # Parsing is CPU-bound: keep the event loop (bot polling, job queue) responsive.
-        report = await asyncio.to_thread(read_report, data, filename)
+        # In a worker process with a deadline and a memory cap: a hostile file cannot hang or starve the
+        # bot, and the event loop (polling, job queue) stays responsive while a file is parsed.
+        report = await read_report_bounded(data, filename)
     except ReportError as exc:
         return IngestResult("failed", filename, digest, error=str(exc))
     return await store_report(
