@@ -90,7 +90,7 @@ async def on_document(update: Update, context: Context) -> None:
         data = await _download(update, context, lang)
         if data is None:
             return
-        # ingest_bytes parses in a worker thread (asyncio.to_thread): polling and reminders keep running.
+        # ingest_bytes parses in a worker process (core.limits): polling and reminders keep running.
         result = await ingest_bytes(
             session_factory(context),
             data,
