@@ -234,6 +234,11 @@ async def ranked(
     test = _test(value, condition)
     if test is not None:
         query = query.where(test)
+    if agency_ids is not None:
+        # Some agencies only: start from their reports (ix_report_current_year) and sort their figures.
+        # Ordering by the bare column lets SQLite (no statistics) walk ix_cell_key_value in value order
+        # instead, reading every report of the key until it finds theirs: seconds at 100k reports.
+        value = value + 0
     order = (value.asc(), tie.asc()) if ascending else (value.desc(), tie.desc())
     query = query.order_by(*order)
     if limit is not None:

@@ -34,7 +34,12 @@ class Agency(SQLModel, table=True):
 
 
 class Report(SQLModel, table=True):
-    __table_args__ = (Index("ix_report_agency_year", "agency_id", "year"),)
+    __table_args__ = (
+        Index("ix_report_agency_year", "agency_id", "year"),
+        # Covers "current reports of a year (of these agencies)": a report row is wide (text, sections),
+        # so scopes, sums and the latest year must not read the rows themselves (scripts/bench.py, 100k).
+        Index("ix_report_current_year", "is_current", "year", "agency_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     agency_id: int = Field(foreign_key="agency.id", index=True)

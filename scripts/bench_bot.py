@@ -1,0 +1,102 @@
+"""Bot throughput: the production Application (bot.app) over real long polling against the Bot API
+emulator (tests/bot_support.bot_harness), counting updates the bot finished and answered per second."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import bench_paths  # noqa: F401  (sys.path first)
+from bench_data import agency_meta, agency_names, report_values, template_of
+from bot_support import ADMIN, bot_harness
+from builders import build_docx
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.processor import ChatOrderedProcessor
+
+FIRST_CHAT = 100_000  # private chats of ordinary users: chat id = user id
+DONE_TIMEOUT = 600.0
+
+
+@dataclass
+class Throughput:
+    updates: int
+    answered: int  # updates that got at least one message back
+    seconds: float
+
+    @property
+    def per_second(self) -> float:
+        return self.answered / self.seconds
+
+
+def questions(agency_count: int, year: int) -> list[str]:
+    """A mix of what users ask: single figures about many agencies, breakdowns, rankings, comparisons."""
+    names = agency_names(agency_count)
+    shorts = [agency_meta(n).short_name for n in names[:: max(1, len(names) // 20)]]
+    asked = [f"{s}{year}年收到多少申请" for s in shorts]
+    asked += [f"{s}的申请人构成" for s in shorts[:5]]
+    asked += [f"比较{a}和{b}的行政复议" for a, b in zip(shorts[:5], shorts[5:10], strict=False)]
+    asked += [
+        f"{year}年哪个单位收到的申请最多",
+        "top 3 by 行政处罚",
+        f"how many requests did {shorts[0]} receive",
+    ]
+    return asked
+
+
+async def _finish(processor: ChatOrderedProcessor, update_ids: Sequence[int]) -> None:
+    for update_id in update_ids:
+        await processor.wait_done(update_id, timeout=DONE_TIMEOUT)
+
+
+async def ask_throughput(
+    sf: async_sessionmaker[AsyncSession], asked: Sequence[str], chats: int, total: int
+) -> Throughput:
+    """``total`` questions from ``chats`` users at once; the clock runs from the first push to the last
+    update handled. One question beforehand warms the agency name index (built once per process)."""
+    async with bot_harness(sf) as bot:
+        processor = bot.app.update_processor
+        assert isinstance(processor, ChatOrderedProcessor)
+        await bot.say(FIRST_CHAT, asked[0])
+        pushed: Counter[int] = Counter()
+        start = time.perf_counter()
+        ids = []
+        for i in range(total):
+            chat = FIRST_CHAT + i % chats
+            ids.append(bot.emu.push_text(chat, chat, asked[i % len(asked)]))
+            pushed[chat] += 1
+        await _finish(processor, ids)
+        seconds = time.perf_counter() - start
+        replies = {chat: sum(o.kind == "message" for o in bot.emu.take(chat)) for chat in pushed}
+    return Throughput(total, sum(min(n, replies[chat]) for chat, n in pushed.items()), seconds)
+
+
+def upload_files(first_index: int, count: int, year: int) -> list[tuple[str, bytes]]:
+    """Word reports (generated with python-docx, Word's merged cells) of agencies not stored yet."""
+    names = agency_names(first_index + count)[first_index:]
+    template = template_of(year)
+    return [
+        (f"{agency_meta(name).short_name}{year}年报.docx",
+         build_docx(report_values(first_index + i, year), template, agency=name, year=year,
+                    published_on=date(year + 1, 1, 20)))
+        for i, name in enumerate(names)
+    ]  # fmt: skip
+
+
+async def upload_throughput(
+    sf: async_sessionmaker[AsyncSession], files: Sequence[tuple[str, bytes]]
+) -> Throughput:
+    """An administrator sends the files one after another in a private chat (the bot handles one
+    chat's updates in order); an upload is answered when the bot replied that it was stored."""
+    async with bot_harness(sf) as bot:
+        processor = bot.app.update_processor
+        assert isinstance(processor, ChatOrderedProcessor)
+        start = time.perf_counter()
+        ids = [bot.emu.push_document(ADMIN, ADMIN, name, data) for name, data in files]
+        await _finish(processor, ids)
+        seconds = time.perf_counter() - start
+        stored = sum("已入库" in o.text for o in bot.emu.take(ADMIN))
+    return Throughput(len(files), stored, seconds)
