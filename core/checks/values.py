@@ -52,33 +52,35 @@ def _cell_findings(report: ParsedReport, template: TemplateDef, rule: CellRule, 
         cell = report.cells.get(key)
         if cell is None or cell.value is None:
             continue
-        value, name = cell.value, cell_name(report, template, key)
-        where = f"表{rule.table}{name}"
+        value = cell.value
         details: dict[str, object] = {"value": value, "raw": cell.raw}
+        # The message after the cell's name, which is built only for a finding: naming every cell cost
+        # more than checking it.
         message = None
         if rule.kind == "non_negative" and value < 0:
-            message = f"{where}为 {fmt(value)}：数量和金额不能为负数（只有「本年增/减」可以为负）。"
+            message = f"为 {fmt(value)}：数量和金额不能为负数（只有「本年增/减」可以为负）。"
         elif rule.kind == "integer" and not float(value).is_integer():
-            message = f"{where}为 {fmt(value)}：件数、项目数应为整数。"
+            message = f"为 {fmt(value)}：件数、项目数应为整数。"
         elif rule.kind == "count_unit" and cell.unit in _MONEY_UNITS:
-            message = f"{where}填写为「{cell.raw}」：这是数量栏，却带有金额单位“{cell.unit}”，请核对是否填错栏目。"
+            message = f"填写为「{cell.raw}」：这是数量栏，却带有金额单位“{cell.unit}”，请核对是否填错栏目。"
         elif rule.kind == "wan":
             raw = squash(cell.raw)
             if "元" in raw and "万" not in raw:
                 message = (
-                    f"{where}填写为「{cell.raw}」：该栏单位为万元，却以元填报"
+                    f"填写为「{cell.raw}」：该栏单位为万元，却以元填报"
                     f"（已折算为 {fmt(value)} 万元，请按万元填写）。"
                 )
             elif value >= _FEE_DOUBT_WAN[level] and not re.search(r"[万元]", raw):
                 message = (
-                    f"{where}为 {fmt(value)} 万元（即 {fmt(value / 10_000)} 亿元），对此级机关偏大，"
+                    f"为 {fmt(value)} 万元（即 {fmt(value / 10_000)} 亿元），对此级机关偏大，"
                     f"疑似按元填报；该栏单位为万元。"
                 )
                 details["threshold_wan"] = _FEE_DOUBT_WAN[level]
         elif rule.kind == "yuan" and 0 < value < _PROCUREMENT_DOUBT_YUAN and not re.search(r"[元万亿]", cell.raw):
-            message = f"{where}为 {fmt(value)}（未注明单位，按元计）：金额过小，疑似以万元填报而未注明单位。"
+            message = f"为 {fmt(value)}（未注明单位，按元计）：金额过小，疑似以万元填报而未注明单位。"
         if message:
-            findings.append(Finding(rule.code, rule.severity, message, [key], details))
+            where = f"表{rule.table}{cell_name(report, template, key)}"
+            findings.append(Finding(rule.code, rule.severity, where + message, [key], details))
     return findings
 
 

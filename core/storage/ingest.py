@@ -24,7 +24,17 @@ from core.model import Cell, ParsedReport, ReportError
 from core.storage.agencies import match_key, same_agency
 from core.storage.db import write_session
 from core.storage.models import Agency, CellRecord, FindingRecord, Report, utcnow
-from core.storage.rechecks import checked_findings, recheck, recheck_related, store_findings, table_digests
+from core.storage.rechecks import (
+    Context,
+    around,
+    checked_findings,
+    recheck,
+    recheck_all,
+    recheck_related,
+    related_rows,
+    store_findings,
+    table_digests,
+)
 from core.storage.reports import load_parsed
 from core.tiers import TIERS, Tier
 
@@ -148,16 +158,8 @@ async def _store(
     chat_id: int | None,
 ) -> IngestResult:
     agency = await _agency_for(session, report)
-    assert agency.id is not None and report.year is not None
-    older = list(
-        await session.scalars(
-            select(Report).where(Report.agency_id == agency.id, Report.year == report.year, Report.is_current)
-        )
-    )
-    if older:
-        await session.execute(
-            update(Report).where(Report.id.in_([o.id for o in older])).values(is_current=False)
-        )
+    year = report.year
+    assert agency.id is not None and year is not None
     row = Report(
         agency_id=agency.id,
         agency_name=report.agency or agency.name,
@@ -176,13 +178,26 @@ async def _store(
         text=report.text,
         **table_digests(report),
     )
+    # Everything the checks of this version and of its neighbours read, in one query: the version it
+    # replaces, the previous year (its checks compare with it), the next year and the same-year peers
+    # (their checks compare with this one).
+    own, peers = await around(session, row)
+    older = [r for r in own if r.year == year]
+    if older:
+        await session.execute(
+            update(Report).where(Report.id.in_([o.id for o in older])).values(is_current=False)
+        )
     session.add(row)
     await session.flush()
     assert row.id is not None
     await _insert_cells(session, row.id, report)
-    report.findings = await checked_findings(session, row, report)
+    previous = next((r for r in own if r.year == year - 1), None)
+    report.findings = await checked_findings(session, row, report, Context(previous, peers))
     await store_findings(session, row.id, report.findings)
-    rechecked = await recheck_related(session, [row, *older], done={row.id})
+    # Reports whose checks read this version (next year, peers: known already) or the one it replaces.
+    related = {r.id or 0: r for r in [*(r for r in own if r.year == year + 1), *peers]}
+    related |= await related_rows(session, older)
+    rechecked = await recheck_all(session, related, done={row.id})
     return IngestResult(
         "stored",
         filename,
@@ -203,15 +218,12 @@ async def _agency_for(session: AsyncSession, report: ParsedReport) -> Agency:
     """The stored agency this report belongs to, created when new; short name and region kept fresh."""
     name = " ".join((report.agency or "").split())
     key = match_key(name, report.region)
-    rows = list(
-        await session.scalars(
-            select(Agency).where((Agency.name == name) | (Agency.match_key == key)).with_for_update()
-        )
-    )
-    agency = next((a for a in rows if a.name == name), None)
+    agency = await session.scalar(select(Agency).where(Agency.name == name).with_for_update())
     changed = False
     if agency is None:
-        # The same agency printed with or without its city: reuse it and remember this printing.
+        # The same agency printed with or without its city: reuse it and remember this printing. Many
+        # agencies share a key (every county has a 财政局), so this is read only for a name not seen yet.
+        rows = await session.scalars(select(Agency).where(Agency.match_key == key).with_for_update())
         same = [
             a
             for a in rows

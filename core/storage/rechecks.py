@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import Select, delete, insert, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.model import Finding, ParsedReport
@@ -46,36 +48,68 @@ def _parser_findings(report: ParsedReport) -> list[Finding]:
     return [f for f in report.findings if not f.code.startswith(CHECK_AREAS)]
 
 
-async def _current(session: AsyncSession, agency_id: int, year: int) -> Report | None:
-    return await session.scalar(
-        select(Report).where(Report.agency_id == agency_id, Report.year == year, Report.is_current)
+def _current(agency_id: int, years: Iterable[int]) -> Select[tuple[Report]]:
+    return select(Report).where(
+        Report.agency_id == agency_id, Report.year.in_(list(years)), Report.is_current
     )
 
 
-async def peer_rows(session: AsyncSession, row: Report) -> list[Report]:
+def _peers(row: Report) -> Select[tuple[Report]] | None:
     """Same-year current reports of other agencies that share a table fingerprint with ``row``."""
     same = [getattr(Report, col) == getattr(row, col) for col in _DIGEST_TABLES.values() if getattr(row, col)]
     if not same or row.year is None:
-        return []
-    return list(
-        await session.scalars(
-            select(Report)
-            .where(Report.year == row.year, Report.is_current, Report.agency_id != row.agency_id, or_(*same))
-            .order_by(Report.id)
-        )
+        return None
+    return select(Report).where(
+        Report.year == row.year, Report.is_current, Report.agency_id != row.agency_id, or_(*same)
     )
 
 
-async def checked_findings(session: AsyncSession, row: Report, report: ParsedReport) -> list[Finding]:
-    """The parser's findings plus every check, run with the previous year, the peers and the tier override."""
+async def _rows(session: AsyncSession, *queries: Select[tuple[Report]] | None) -> list[Report]:
+    """The reports of all ``queries`` (None: none) in one statement, by id: each is a round trip."""
+    present = [q for q in queries if q is not None]
+    if not present:
+        return []
+    statement = present[0] if len(present) == 1 else select(Report).from_statement(union_all(*present))
+    return sorted(await session.scalars(statement), key=lambda r: r.id or 0)
+
+
+async def around(session: AsyncSession, row: Report) -> tuple[list[Report], list[Report]]:
+    """For a report about to be stored: its agency's current reports of the year before, the same year
+    and the year after, and its peers (same year, other agencies, a table fingerprint in common)."""
+    assert row.year is not None
+    years = (row.year - 1, row.year, row.year + 1)
+    rows = await _rows(session, _current(row.agency_id, years), _peers(row))
+    own = [r for r in rows if r.agency_id == row.agency_id]
+    return own, [r for r in rows if r.agency_id != row.agency_id]
+
+
+@dataclass
+class Context:
+    """The stored reports a report's checks read: its agency's previous year and its same-year peers."""
+
+    previous: Report | None
+    peers: list[Report]
+
+
+async def context_of(session: AsyncSession, row: Report) -> Context:
+    assert row.year is not None
+    rows = await _rows(session, _current(row.agency_id, [row.year - 1]), _peers(row))
+    previous = [r for r in rows if r.agency_id == row.agency_id]
+    return Context(previous[0] if previous else None, [r for r in rows if r.agency_id != row.agency_id])
+
+
+async def checked_findings(
+    session: AsyncSession, row: Report, report: ParsedReport, context: Context | None = None
+) -> list[Finding]:
+    """The parser's findings plus every check, run with the previous year, the peers and the tier override
+    (``context``: already looked up by the caller)."""
     from core.checks import run_checks
 
-    assert row.year is not None
+    context = context or await context_of(session, row)
     agency = await session.get(Agency, row.agency_id)
     assert agency is not None
-    prev_row = await _current(session, row.agency_id, row.year - 1)
-    previous = await load_parsed(session, prev_row) if prev_row else None
-    peers = [await load_parsed(session, p) for p in await peer_rows(session, row)]
+    previous = await load_parsed(session, context.previous, full=False) if context.previous else None
+    peers = [await load_parsed(session, p, full=False) for p in context.peers]
     tier = cast(Tier | None, agency.tier_override)
     return _parser_findings(report) + run_checks(report, previous=previous, peers=peers, tier_override=tier)
 
@@ -107,16 +141,25 @@ async def recheck(session: AsyncSession, row: Report) -> list[Finding]:
     return findings
 
 
-async def recheck_related(session: AsyncSession, rows: list[Report], done: set[int]) -> list[int]:
-    """Redo the reports whose checks read any of ``rows`` (a new, replaced, restored or deleted version):
-    the same agency's next year, and same-year peers sharing a table. Skips ``done``; returns the ids."""
+async def related_rows(session: AsyncSession, rows: Iterable[Report]) -> dict[int, Report]:
+    """The reports whose checks read any of ``rows``: the same agency's next year and same-year peers
+    sharing a table, by id."""
     related: dict[int, Report] = {}
     for row in rows:
-        if row.year is not None and (following := await _current(session, row.agency_id, row.year + 1)):
-            related[following.id or 0] = following
-        for peer in await peer_rows(session, row):
-            related[peer.id or 0] = peer
-    for report_id, other in related.items():
-        if report_id not in done:
-            await recheck(session, other)
-    return sorted(set(related) - done)
+        following = _current(row.agency_id, [row.year + 1]) if row.year is not None else None
+        related |= {r.id or 0: r for r in await _rows(session, following, _peers(row))}
+    return related
+
+
+async def recheck_all(session: AsyncSession, related: dict[int, Report], done: set[int]) -> list[int]:
+    """Redo the checks of ``related`` except ``done``; the ids redone."""
+    redone = sorted(set(related) - done)
+    for report_id in redone:
+        await recheck(session, related[report_id])
+    return redone
+
+
+async def recheck_related(session: AsyncSession, rows: list[Report], done: set[int]) -> list[int]:
+    """Redo the reports whose checks read any of ``rows`` (a new, replaced, restored or deleted version).
+    Skips ``done``; returns the ids."""
+    return await recheck_all(session, await related_rows(session, rows), done)

@@ -40,15 +40,34 @@ async def load_report(sf: async_sessionmaker[AsyncSession], report_id: int) -> P
         return await load_parsed(session, row)
 
 
-async def load_parsed(session: AsyncSession, row: Report, agency: Agency | None = None) -> ParsedReport:
+# Cells and findings come back as plain rows, not ORM objects: a report has hundreds of cells, and the
+# ingest of each report reads its previous year's (core.storage.rechecks).
+_CELL_FIGURES = (
+    CellRecord.key,
+    CellRecord.raw,
+    CellRecord.value,
+    CellRecord.unit,
+    CellRecord.table_id,
+    CellRecord.row_label,
+    CellRecord.col_label,
+    CellRecord.extra,
+)
+_FINDING_COLUMNS = select(
+    FindingRecord.code,
+    FindingRecord.severity,
+    FindingRecord.message,
+    FindingRecord.cells,
+    FindingRecord.details,
+)
+
+
+async def load_parsed(
+    session: AsyncSession, row: Report, agency: Agency | None = None, *, full: bool = True
+) -> ParsedReport:
+    """The stored report as the parser made it, with its stored findings. ``full=False``: only what the
+    checks of another report compare (figures, labels, text), without findings or where cells were printed."""
     agency = agency or await session.get(Agency, row.agency_id)
     assert agency is not None
-    cells = await session.scalars(
-        select(CellRecord).where(CellRecord.report_id == row.id).order_by(CellRecord.id)
-    )
-    findings = await session.scalars(
-        select(FindingRecord).where(FindingRecord.report_id == row.id).order_by(FindingRecord.id)
-    )
     report = ParsedReport(
         agency=row.agency_name or agency.name,
         short_name=agency.short_name,
@@ -62,24 +81,34 @@ async def load_parsed(session: AsyncSession, row: Report, agency: Agency | None 
         tables_found=list(row.tables_found or []),
         text=row.text,
     )
-    for rec in cells:
+    columns = [*_CELL_FIGURES, CellRecord.loc] if full else _CELL_FIGURES
+    cells = await session.execute(
+        select(*columns).where(CellRecord.report_id == row.id).order_by(CellRecord.id)
+    )
+    unknown = {"kind": row.source_kind}
+    for key, raw, value, unit, table_id, row_label, col_label, extra, *loc in cells:
         cell = Cell(
-            key=rec.key.split("#")[0] if rec.extra else rec.key,
-            raw=rec.raw,
-            value=_number(rec.value),
-            unit=rec.unit,
-            table=rec.table_id,
-            row_label=rec.row_label,
-            col_label=rec.col_label,
-            loc=Location(**(rec.loc or {"kind": row.source_kind})),
+            key=key.split("#")[0] if extra else key,
+            raw=raw,
+            value=_number(value),
+            unit=unit,
+            table=table_id,
+            row_label=row_label,
+            col_label=col_label,
+            loc=Location(**((loc[0] if loc else None) or unknown)),
         )
-        if rec.extra:
+        if extra:
             report.extra_cells.append(cell)
         else:
-            report.cells[rec.key] = cell
-    report.findings = [
-        Finding(f.code, f.severity, f.message, list(f.cells or []), dict(f.details or {})) for f in findings
-    ]
+            report.cells[key] = cell
+    if full:
+        stored = await session.execute(
+            _FINDING_COLUMNS.where(FindingRecord.report_id == row.id).order_by(FindingRecord.id)
+        )
+        report.findings = [
+            Finding(code, severity, message, list(keys or []), dict(details or {}))
+            for code, severity, message, keys, details in stored
+        ]
     return report
 
 
