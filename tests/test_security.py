@@ -272,7 +272,7 @@ def test_no_token_or_password_is_written_in_the_source_and_only_settings_reads_t
     password_url = re.compile(r"://[^/\s:@'\"]+:(?!\*\*\*)[^@\s'\"{}]+@(?!127\.0\.0\.1|localhost)")
     reads_environment = re.compile(r"\bos\.environ\b|\bgetenv\(")
     # The emulator only adds 127.0.0.1 to NO_PROXY; the benchmark reads its own sizes.
-    not_settings = {ROOT / "bot" / "emulator.py", ROOT / "scripts" / "bench.py"}
+    not_settings = {ROOT / "bot" / "emulator.py", ROOT / "scripts" / "bench_suite.py"}
     for folder in ("core", "bot", "scripts"):
         for path in (ROOT / folder).rglob("*.py"):
             text = path.read_text(encoding="utf-8")
