@@ -26,8 +26,8 @@ from core.storage.db import write_session
 from core.storage.models import Agency, CellRecord, FindingRecord, Report, utcnow
 from core.storage.rechecks import (
     Context,
-    around,
     checked_findings,
+    neighbours,
     recheck,
     recheck_all,
     recheck_related,
@@ -181,7 +181,7 @@ async def _store(
     # Everything the checks of this version and of its neighbours read, in one query: the version it
     # replaces, the previous year (its checks compare with it), the next year and the same-year peers
     # (their checks compare with this one).
-    own, peers = await around(session, row)
+    own, peers = await neighbours(session, row, (year - 1, year, year + 1))
     older = [r for r in own if r.year == year]
     if older:
         await session.execute(
@@ -217,27 +217,28 @@ async def _store(
 async def _agency_for(session: AsyncSession, report: ParsedReport) -> Agency:
     """The stored agency this report belongs to, created when new; short name and region kept fresh."""
     name = " ".join((report.agency or "").split())
-    key = match_key(name, report.region)
     agency = await session.scalar(select(Agency).where(Agency.name == name).with_for_update())
     changed = False
     if agency is None:
         # The same agency printed with or without its city: reuse it and remember this printing. Many
         # agencies share a key (every county has a 财政局), so this is read only for a name not seen yet.
+        key = match_key(name, report.region)
         rows = await session.scalars(select(Agency).where(Agency.match_key == key).with_for_update())
         same = [
             a
             for a in rows
             if any(same_agency(n, a.region, name, report.region) for n in (a.name, *(a.aliases or [])))
         ]
-        if len(same) == 1:
-            agency = same[0]
-            if name not in (agency.aliases or []):
-                agency.aliases, changed = [*(agency.aliases or []), name], True
-    if agency is None:
-        agency = Agency(name=name, short_name=report.short_name or name, region=report.region, match_key=key)
-        session.add(agency)
-        await session.flush()
-        return agency
+        if len(same) != 1:
+            agency = Agency(
+                name=name, short_name=report.short_name or name, region=report.region, match_key=key
+            )
+            session.add(agency)
+            await session.flush()
+            return agency
+        agency = same[0]
+        if name not in (agency.aliases or []):
+            agency.aliases, changed = [*(agency.aliases or []), name], True
     if report.short_name and report.short_name != agency.short_name:
         agency.short_name, changed = report.short_name, True
     if report.region and not (agency.region or "").endswith(report.region):

@@ -64,21 +64,16 @@ def _peers(row: Report) -> Select[tuple[Report]] | None:
     )
 
 
-async def _rows(session: AsyncSession, *queries: Select[tuple[Report]] | None) -> list[Report]:
-    """The reports of all ``queries`` (None: none) in one statement, by id: each is a round trip."""
-    present = [q for q in queries if q is not None]
-    if not present:
-        return []
-    statement = present[0] if len(present) == 1 else select(Report).from_statement(union_all(*present))
-    return sorted(await session.scalars(statement), key=lambda r: r.id or 0)
-
-
-async def around(session: AsyncSession, row: Report) -> tuple[list[Report], list[Report]]:
-    """For a report about to be stored: its agency's current reports of the year before, the same year
-    and the year after, and its peers (same year, other agencies, a table fingerprint in common)."""
-    assert row.year is not None
-    years = (row.year - 1, row.year, row.year + 1)
-    rows = await _rows(session, _current(row.agency_id, years), _peers(row))
+async def neighbours(
+    session: AsyncSession, row: Report, years: Iterable[int]
+) -> tuple[list[Report], list[Report]]:
+    """The current reports of ``row``'s agency in ``years``, and ``row``'s peers (same year, other agencies,
+    a table fingerprint in common): one query, as each is a round trip. Both by id."""
+    queries = [_current(row.agency_id, years)]
+    if (peers := _peers(row)) is not None:
+        queries.append(peers)
+    statement = queries[0] if len(queries) == 1 else select(Report).from_statement(union_all(*queries))
+    rows = sorted(await session.scalars(statement), key=lambda r: r.id or 0)
     own = [r for r in rows if r.agency_id == row.agency_id]
     return own, [r for r in rows if r.agency_id != row.agency_id]
 
@@ -93,9 +88,8 @@ class Context:
 
 async def context_of(session: AsyncSession, row: Report) -> Context:
     assert row.year is not None
-    rows = await _rows(session, _current(row.agency_id, [row.year - 1]), _peers(row))
-    previous = [r for r in rows if r.agency_id == row.agency_id]
-    return Context(previous[0] if previous else None, [r for r in rows if r.agency_id != row.agency_id])
+    previous, peers = await neighbours(session, row, [row.year - 1])
+    return Context(previous[0] if previous else None, peers)
 
 
 async def checked_findings(
@@ -146,8 +140,9 @@ async def related_rows(session: AsyncSession, rows: Iterable[Report]) -> dict[in
     sharing a table, by id."""
     related: dict[int, Report] = {}
     for row in rows:
-        following = _current(row.agency_id, [row.year + 1]) if row.year is not None else None
-        related |= {r.id or 0: r for r in await _rows(session, following, _peers(row))}
+        if row.year is not None:  # always, for a stored report
+            following, peers = await neighbours(session, row, [row.year + 1])
+            related |= {r.id or 0: r for r in [*following, *peers]}
     return related
 
 
