@@ -141,6 +141,9 @@ class ParsedReport:
     findings: list[Finding] = field(default_factory=list)
     tables_found: list[str] = field(default_factory=list)  # "二", "三", "四" as found
     text: str = ""  # all prose, for prose checks and copy detection
+    # read_report ran core.checks.report_checks (no tier override) into findings: storing it then runs only
+    # the checks that need other reports.
+    checked: bool = False
 
     @property
     def values(self) -> dict[str, float | int | None]:

@@ -10,10 +10,11 @@ from core.model import ParsedReport
 
 def read_report(data: bytes, filename: str) -> ParsedReport:
     """Raises :class:`core.model.ReportError` with a one-line Chinese message when the file is unusable."""
-    from core.checks import run_checks
+    from core.checks import report_checks
     from core.extract import extract
     from core.parse import parse_document
 
     report = parse_document(extract(data, filename))
-    report.findings.extend(run_checks(report))
+    report.findings.extend(report_checks(report))
+    report.checked = True
     return report

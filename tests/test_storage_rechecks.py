@@ -1,12 +1,20 @@
-"""Re-checks around a stored report: both neighbouring years at once, peers of a replaced version, and the
-checks reading other reports' figures without their findings."""
+"""Re-checks around a stored report: both neighbouring years at once, peers of a replaced version, the
+checks reading other reports' figures without their findings, and a fresh parse stored with the same
+findings a full recheck gives."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from builders import consistent_values
 from parsed_reports import parsed_report
+from text_builders import build_text
 
 from core.model import Finding
-from core.storage.ingest import sha256_of, store_report
+from core.storage.db import write_session
+from core.storage.ingest import ingest_bytes, set_tier_override, sha256_of, store_report
+from core.storage.models import Report
+from core.storage.rechecks import recheck
 from core.storage.reports import load_report
 
 
@@ -56,3 +64,43 @@ async def test_a_recheck_keeps_the_parser_findings_and_the_cell_locations(sf):
     assert back.findings[0] == parser_finding and _crossyear(back.findings)
     stored = parsed_report(year=2021, seed=41)
     assert {k: c.loc for k, c in back.cells.items()} == {k: c.loc for k, c in stored.cells.items()}
+
+
+def _comparable(findings: list[Finding]) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    return sorted((f.code, f.severity, f.message, tuple(f.cells)) for f in findings)
+
+
+async def test_a_parsed_file_is_stored_with_the_findings_a_full_recheck_gives(sf):
+    # Storing a fresh parse reuses its single-report findings and runs only the checks that need other
+    # reports; a recheck runs everything from the stored cells. Both must agree, finding for finding.
+    ids = []
+    for year in (2020, 2021, 2022):
+        template = "2019" if year < 2021 else "2021"
+        values = consistent_values(template, seed=year)  # independent years: cross-year findings
+        values["apply.total.total"] = int(values["apply.total.total"]) + 1  # a table 三 error
+        text = build_text(values, template, agency="甲县财政局", year=year, published_on=date(year + 1, 3, 5))
+        result = await ingest_bytes(sf, text.encode(), f"{year}.txt")
+        assert result.status == "stored", result.error
+        ids.append(result.report_id)
+    stored = {i: (await load_report(sf, i)).findings for i in ids}
+    codes = {f.code.split(".")[0] for findings in stored.values() for f in findings}
+    assert {"crossyear", "table3", "date"} <= codes
+
+    async with write_session(sf) as session:
+        for report_id in ids:
+            row = await session.get(Report, report_id)
+            assert _comparable(await recheck(session, row)) == _comparable(stored[report_id])
+
+
+async def test_a_new_version_is_checked_with_the_agencys_tier_override(sf):
+    values = consistent_values("2021", seed=5)
+    late = build_text(values, "2021", agency="甲县财政局", year=2021, published_on=date(2022, 3, 5))
+    first = await ingest_bytes(sf, late.encode(), "v1.txt")
+    assert "date.late" in {f.code for f in first.report.findings}  # a department: due 1月31日
+    await set_tier_override(sf, first.agency_id, "government")  # its own 本级政府 report: 3月31日
+
+    again = late.replace("政府信息公开", "政府信息公开 ", 1)  # the same report, another file
+    second = await ingest_bytes(sf, again.encode(), "v2.txt")
+    assert second.status == "stored" and second.superseded == [first.report_id]
+    assert "date.late" not in {f.code for f in second.report.findings}
+    assert "date.late" not in {f.code for f in (await load_report(sf, second.report_id)).findings}

@@ -19,7 +19,10 @@ from core.templates.rules import rules_for
 from core.templates.schema import TemplateDef
 from core.tiers import Tier
 
-__all__ = ["run_checks", "summarize"]
+__all__ = ["CONTEXT_AREAS", "context_checks", "report_checks", "run_checks", "summarize"]
+
+# The finding areas of context_checks: they change when another report does.
+CONTEXT_AREAS = ("crossyear.", "copy.")
 
 
 def _template(report: ParsedReport) -> TemplateDef | None:
@@ -35,6 +38,11 @@ def run_checks(
     tier_override: Tier | None = None,
 ) -> list[Finding]:
     """Findings for ``report``; ``previous`` is the same agency's report for year − 1 (ignored otherwise)."""
+    return report_checks(report, tier_override) + context_checks(report, previous, peers)
+
+
+def report_checks(report: ParsedReport, tier_override: Tier | None = None) -> list[Finding]:
+    """The checks that read ``report`` alone (and its agency's tier): what ``read_report`` runs."""
     findings: list[Finding] = []
     template = _template(report)
     if template is not None:
@@ -42,9 +50,16 @@ def run_checks(
         findings += identities.check(report, template, rules)
         findings += values.check(report, template, rules, tier_override)
         findings += prose.check(report, template, rules)
-        if previous is not None:
-            findings += crossyear.check(report, previous, template, rules)
         findings += blank.check(report, template)
-    findings += dates.check(report, tier_override)
-    findings += copies.check(report, previous, peers)
-    return findings
+    return findings + dates.check(report, tier_override)
+
+
+def context_checks(
+    report: ParsedReport, previous: ParsedReport | None, peers: Sequence[ParsedReport]
+) -> list[Finding]:
+    """The checks that compare ``report`` with other reports (areas ``CONTEXT_AREAS``)."""
+    findings: list[Finding] = []
+    template = _template(report)
+    if template is not None and previous is not None:
+        findings += crossyear.check(report, previous, template, rules_for(template.version))
+    return findings + copies.check(report, previous, peers)

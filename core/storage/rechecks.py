@@ -2,7 +2,9 @@
 
 ``core.checks.run_checks`` takes the same agency's previous-year report, same-year peers (copy detection)
 and the agency's tier override. Stored findings are the parser's own (``structure.`` and any other area the
-checks do not own) plus what ``run_checks`` returns with that context; a recheck replaces the latter.
+checks do not own) plus what the checks return with that context; a recheck replaces the latter. A freshly
+parsed report already carries its single-report findings (``ParsedReport.checked``): unless the agency's
+tier is overridden, storing it runs only ``context_checks``.
 
 Peers are not every same-year report: copy detection (core.checks.copies) flags tables whose non-zero
 figures are identical, so only reports sharing a table fingerprint (:func:`table_digests`) can be flagged,
@@ -20,6 +22,7 @@ from typing import cast
 from sqlalchemy import Select, delete, insert, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.checks import CONTEXT_AREAS, context_checks, report_checks
 from core.model import Finding, ParsedReport
 from core.storage.models import Agency, FindingRecord, Report
 from core.storage.reports import load_parsed
@@ -27,8 +30,6 @@ from core.tiers import Tier
 
 # Finding areas core.checks owns (its module docstring); anything else came from the parser.
 CHECK_AREAS = ("table2.", "table3.", "table4.", "prose.", "date.", "crossyear.", "copy.", "blank.")
-# Areas that depend on other reports.
-CROSS_AREAS = ("crossyear.", "copy.")
 _DIGEST_TABLES = {"二": "table2_digest", "三": "table3_digest", "四": "table4_digest"}
 
 
@@ -97,15 +98,17 @@ async def checked_findings(
 ) -> list[Finding]:
     """The parser's findings plus every check, run with the previous year, the peers and the tier override
     (``context``: already looked up by the caller)."""
-    from core.checks import run_checks
-
     context = context or await context_of(session, row)
     agency = await session.get(Agency, row.agency_id)
     assert agency is not None
     previous = await load_parsed(session, context.previous, full=False) if context.previous else None
     peers = [await load_parsed(session, p, full=False) for p in context.peers]
     tier = cast(Tier | None, agency.tier_override)
-    return _parser_findings(report) + run_checks(report, previous=previous, peers=peers, tier_override=tier)
+    if report.checked and tier is None:  # a fresh parse: its single-report findings stand as they are
+        own = [f for f in report.findings if not f.code.startswith(CONTEXT_AREAS)]
+    else:
+        own = _parser_findings(report) + report_checks(report, tier)
+    return own + context_checks(report, previous, peers)
 
 
 async def store_findings(session: AsyncSession, report_id: int, findings: list[Finding]) -> None:
@@ -117,7 +120,7 @@ async def store_findings(session: AsyncSession, report_id: int, findings: list[F
             "message": f.message,
             "cells": list(f.cells),
             "details": f.details,
-            "scope": "cross" if f.code.startswith(CROSS_AREAS) else "report",
+            "scope": "cross" if f.code.startswith(CONTEXT_AREAS) else "report",
         }
         for f in findings
     ]
