@@ -22,6 +22,7 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import bench_paths
@@ -37,7 +38,7 @@ from text_builders import build_text
 
 from core.pipeline import read_report
 from core.storage.db import open_db
-from core.storage.ingest import ingest_bytes
+from core.storage.ingest import ingest_many
 
 RESULTS = bench_paths.ROOT / "bench-results.json"
 
@@ -153,12 +154,13 @@ def generated_reports(count: int) -> list[tuple[str, bytes]]:
 
 
 async def _ingest_all(url: str, files: Sequence[tuple[str, bytes]]) -> tuple[float, Counter[str]]:
-    """Sequentially through ``ingest_bytes``, as ``nianbao ingest`` does; seconds and outcomes."""
+    """Through ``ingest_many``, as ``nianbao ingest`` does; seconds and outcomes."""
     statuses: Counter[str] = Counter()
     async with open_db(url) as sf:
         start = time.perf_counter()
-        for i, (name, data) in enumerate(files, 1):
-            statuses[(await ingest_bytes(sf, data, name)).status] += 1
+        async for result in ingest_many(sf, ((name, partial(bytes, data)) for name, data in files)):
+            statuses[result.status] += 1
+            i = statuses.total()
             if i % max(1, len(files) // 5) == 0:
                 print(
                     f"    … {i:,} of {len(files):,} stored ({time.perf_counter() - start:,.0f} s)", flush=True
@@ -212,11 +214,12 @@ def bench_ingest(sizes: Sizes, figures: Figures, workdir: Path) -> str:
     files = generated_reports(sizes.ingest_reports)
     agencies = math.ceil(len(files) / len(YEARS))
     heading(
-        f"Ingest {len(files):,} reports (core.storage.ingest.ingest_bytes, one after another)",
+        f"Ingest {len(files):,} reports (core.storage.ingest.ingest_many, as nianbao ingest FOLDER)",
         f"{agencies:,} generated agencies × {len(YEARS)} years ({YEARS[0]}–{YEARS[-1]}, both templates), each a "
         "text copy of a web page (tab layout, like the seeds) with its own figures, consistent within the "
-        "report and across years; parse, checks (with the previous year and same-year peers) and storage, "
-        "year by year. Database size per report = growth over an empty schema.",
+        "report and across years; parse (the next files in the worker processes while one is stored), checks "
+        "(with the previous year and same-year peers) and storage in one transaction per report, year by "
+        "year. Database size per report = growth over an empty schema.",
     )
     _parse_only(files, figures)
     sqlite_url = f"sqlite:///{workdir / 'ingest.db'}"

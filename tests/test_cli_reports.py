@@ -84,12 +84,13 @@ def test_ingest_processes_every_file_and_reports_failures(db_url: str, tmp_path:
     (folder / "empty.txt").write_text("")
     (folder / "notes.md").write_text("ignored: not a report type")
 
-    result = nianbao("ingest", folder, "--db", db_url, "--json")
+    result = nianbao("ingest", folder, tmp_path / "missing.txt", "--db", db_url, "--json")
     assert result.exit_code == 1
     entries = json.loads(result.stdout)
     by_name = {Path(e["file"]).name: e for e in entries}
-    assert set(by_name) == {"empty.txt", seed("000").name, seed("003").name}
+    assert list(by_name) == ["empty.txt", *sorted([seed("000").name, seed("003").name]), "missing.txt"]
     assert by_name["empty.txt"]["status"] == "failed" and by_name["empty.txt"]["error"]
+    assert by_name["missing.txt"]["status"] == "failed" and by_name["missing.txt"]["error"] == "文件不存在"
     assert by_name[seed("003").name]["status"] == "stored"
 
     again = nianbao("ingest", folder / "sub", "--db", db_url)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from builders import consistent_values
 from conftest import seed
 from parsed_reports import parsed_report
 from sqlalchemy import func, select
+from text_builders import build_text
 
 import core.storage.ingest as ingest_module
 from core.model import Cell, Finding, Location, ReportError
@@ -15,6 +17,7 @@ from core.pipeline import read_report
 from core.storage.ingest import (
     delete_report,
     ingest_bytes,
+    ingest_many,
     preload_samples,
     set_tier_override,
     sha256_of,
@@ -109,6 +112,72 @@ async def test_duplicate_found_at_insert_time(sf):
     first = await _store(sf, parsed_report(), "same.txt")
     second = await store_report(sf, parsed_report(seed=5), sha256=sha256_of(b"same.txt"), filename="same.txt")
     assert second.status == "duplicate" and second.report_id == first.report_id
+    assert await _count(sf, Report) == 1
+
+
+def _files(*items: tuple[str, bytes | Exception]):
+    """(name, loader) pairs for ingest_many; an exception is raised by that file's loader."""
+
+    def loader(content: bytes | Exception):
+        def load() -> bytes:
+            if isinstance(content, Exception):
+                raise content
+            return content
+
+        return load
+
+    return [(name, loader(content)) for name, content in items]
+
+
+async def test_ingest_many_answers_every_file_in_order(sf):
+    years = {year: build_text(consistent_values("2021", seed=year), "2021", year=year) for year in (2021, 2022)}
+    files = _files(
+        ("2021.txt", years[2021].encode()),
+        ("empty.txt", b""),
+        ("gone.txt", FileNotFoundError(2, "No such file or directory")),
+        ("named.txt", ReportError("文件不存在")),
+        ("2022.txt", years[2022].encode()),
+        ("again.txt", years[2021].encode()),  # the first file once more, within the same run
+    )
+    results = [r async for r in ingest_many(sf, files)]
+    assert [(r.filename, r.status) for r in results] == [
+        ("2021.txt", "stored"),
+        ("empty.txt", "failed"),
+        ("gone.txt", "failed"),
+        ("named.txt", "failed"),
+        ("2022.txt", "stored"),
+        ("again.txt", "duplicate"),
+    ]
+    assert "No such file" in results[2].error and results[3].error == "文件不存在"
+    assert results[5].report_id == results[0].report_id
+    # Each stored report was checked against those stored before it, as one by one.
+    assert results[4].year == 2022 and "crossyear" in {f.code.split(".")[0] for f in results[4].report.findings}
+    assert await _count(sf, Report) == 2
+
+
+async def test_ingest_many_goes_on_after_an_internal_error(sf, monkeypatch):
+    real_store = ingest_module.store_report
+
+    async def store(sf, report, **kwargs):
+        if kwargs["filename"] == "bad.txt":
+            raise RuntimeError("a bug")
+        return await real_store(sf, report, **kwargs)
+
+    monkeypatch.setattr(ingest_module, "store_report", store)
+    texts = [build_text(consistent_values("2019", seed=n), "2019", agency=f"{n}县财政局") for n in "甲乙"]
+    files = _files(("bad.txt", texts[0].encode()), ("good.txt", texts[1].encode()))
+    results = [r async for r in ingest_many(sf, files)]
+    assert [r.status for r in results] == ["failed", "stored"]
+    assert "内部错误" in results[0].error and "RuntimeError" in results[0].error
+    assert await _count(sf, Report) == 1
+
+
+async def test_ingest_many_stopped_early_stores_only_what_it_answered(sf):
+    texts = [build_text(consistent_values("2019", seed=n), "2019", agency=f"第{n}县财政局") for n in range(5)]
+    stream = ingest_many(sf, _files(*((f"{n}.txt", t.encode()) for n, t in enumerate(texts))))
+    first = await anext(stream)
+    await stream.aclose()  # the files parsed ahead are dropped, not stored
+    assert first.status == "stored"
     assert await _count(sf, Report) == 1
 
 

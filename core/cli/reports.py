@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated, cast
 
@@ -23,7 +24,12 @@ from core.render.summary import KEY_FIGURES, TEMPLATE_NAMES, format_number
 from core.settings import get_settings
 from core.storage.agencies import resolve_agency
 from core.storage.db import open_db, write_session
-from core.storage.ingest import DeleteResult, delete_report, ingest_bytes, set_tier_override
+from core.storage.ingest import (
+    DeleteResult,
+    delete_report,
+    ingest_many,
+    set_tier_override,
+)
 from core.storage.models import Agency
 from core.storage.rechecks import recheck
 from core.storage.reports import ReportRow, current_report, list_reports, load_parsed, report_years
@@ -83,7 +89,9 @@ def _describe(report: ParsedReport) -> list[str]:
         f"表格：{found}（{len(report.cells)} 个单元格"
         + (f"，另有 {len(report.extra_cells)} 个模板外单元格）" if report.extra_cells else "）")
     )
-    figures = [f"{zh} {format_number(report.value(key))}" for key, zh, _en in KEY_FIGURES if key in report.cells]
+    figures = [
+        f"{zh} {format_number(report.value(key))}" for key, zh, _en in KEY_FIGURES if key in report.cells
+    ]
     if figures:
         lines.append("主要数字：" + "，".join(figures))
     return lines
@@ -183,36 +191,31 @@ async def _ingest_all(url: str, files: list[Path], *, quiet: bool) -> list[dict[
     async with open_db(url) as sf:
         with progress:
             task = progress.add_task("入库", total=len(files))
-            for path in files:
-                entry: dict[str, object] = {"file": str(path)}
-                try:
-                    if not path.is_file():
-                        raise ReportError("文件不存在")
-                    result = await ingest_bytes(sf, path.read_bytes(), path.name)
-                    entry |= {
-                        "status": result.status,
-                        "report_id": result.report_id,
-                        "agency": result.agency,
-                        "year": result.year,
-                        "error": result.error,
-                    }
-                    if result.status == "duplicate" and result.uploaded_at:
-                        entry["uploaded_at"] = _local(result.uploaded_at)
-                    if result.report is not None:
-                        entry["findings"] = _counts(result.report.findings)
-                except Exception as exc:  # one bad file must not stop the others
-                    log.debug("ingest failed", exc_info=True)
-                    message = (
-                        str(exc)
-                        if isinstance(exc, ReportError)
-                        else f"内部错误（{type(exc).__name__}: {exc}）"
-                    )
-                    entry |= {"status": "failed", "error": message}
+            paths = iter(files)  # ingest_many answers in order
+            async for result in ingest_many(sf, ((path.name, partial(_load, path)) for path in files)):
+                entry: dict[str, object] = {
+                    "file": str(next(paths)),
+                    "status": result.status,
+                    "report_id": result.report_id,
+                    "agency": result.agency,
+                    "year": result.year,
+                    "error": result.error,
+                }
+                if result.status == "duplicate" and result.uploaded_at:
+                    entry["uploaded_at"] = _local(result.uploaded_at)
+                if result.report is not None:
+                    entry["findings"] = _counts(result.report.findings)
                 results.append(entry)
                 if not quiet:
                     progress.console.print(_ingest_line(entry), markup=False, soft_wrap=True)
                 progress.advance(task)
     return results
+
+
+def _load(path: Path) -> bytes:
+    if not path.is_file():  # named on the command line but absent: reported like any failed file
+        raise ReportError("文件不存在")
+    return path.read_bytes()
 
 
 def _ingest_line(entry: dict[str, object]) -> str:

@@ -8,10 +8,14 @@ a version redoes the checks of the reports that compare themselves with it (core
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import Literal
 
@@ -21,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.limits import read_report_bounded
 from core.model import Cell, ParsedReport, ReportError
+from core.settings import get_settings
 from core.storage.agencies import match_key, same_agency
 from core.storage.db import write_session
 from core.storage.models import Agency, CellRecord, FindingRecord, Report, utcnow
@@ -87,6 +92,63 @@ async def ingest_bytes(
     chat_id: int | None = None,
 ) -> IngestResult:
     """Parse and store one file. An unreadable file comes back ``failed`` with the reason."""
+    prepared = await _prepare(sf, filename, lambda: data)
+    if isinstance(prepared, IngestResult):
+        return prepared
+    report, digest = prepared
+    return await store_report(
+        sf, report, sha256=digest, filename=filename, uploaded_by=uploaded_by, chat_id=chat_id
+    )
+
+
+async def ingest_many(
+    sf: async_sessionmaker[AsyncSession], files: Iterable[tuple[str, Callable[[], bytes]]]
+) -> AsyncIterator[IngestResult]:
+    """``ingest_bytes`` for many files (name, loader), one result each, in order.
+
+    While one report is stored the next ones are already read and parsed (``parse_workers`` at once, in
+    the worker processes), so a folder costs about the storing alone. A loader may raise ReportError or
+    OSError; that file, and one that hits a bug, comes back ``failed`` and the others go on.
+    """
+    source = iter(files)
+    ahead: deque[tuple[str, asyncio.Task[IngestResult | tuple[ParsedReport, str]]]] = deque()
+
+    def refill() -> None:
+        for name, load in islice(source, get_settings().parse_workers + 1 - len(ahead)):
+            ahead.append((name, asyncio.create_task(_prepare(sf, name, load))))
+
+    try:
+        refill()
+        while ahead:
+            name, task = ahead.popleft()
+            try:
+                prepared = await task
+                refill()
+                if isinstance(prepared, IngestResult):
+                    yield prepared
+                    continue
+                report, digest = prepared
+                result = await store_report(sf, report, sha256=digest, filename=name)
+            except Exception as exc:  # one bad file must not stop the others
+                log.exception("Ingesting %r failed", name)
+                refill()
+                result = IngestResult("failed", name, "", error=f"内部错误（{type(exc).__name__}），已记录。")
+            yield result
+    finally:  # the caller stopped early: no parse left running for nobody
+        for _, task in ahead:
+            task.cancel()
+
+
+async def _prepare(
+    sf: async_sessionmaker[AsyncSession], filename: str, load: Callable[[], bytes]
+) -> IngestResult | tuple[ParsedReport, str]:
+    """The file parsed, with its sha256; or its result already: duplicate, or failed."""
+    try:
+        data = load()
+    except OSError as exc:
+        return IngestResult("failed", filename, "", error=f"无法读取文件（{exc.strerror or exc}）。")
+    except ReportError as exc:
+        return IngestResult("failed", filename, "", error=str(exc))
     digest = sha256_of(data)
     async with sf() as session:
         if duplicate := await _duplicate(session, digest, filename):
@@ -94,12 +156,9 @@ async def ingest_bytes(
     try:
         # In a worker process with a deadline and a memory cap: a hostile file cannot hang or starve the
         # bot, and the event loop (polling, job queue) stays responsive while a file is parsed.
-        report = await read_report_bounded(data, filename)
+        return await read_report_bounded(data, filename), digest
     except ReportError as exc:
         return IngestResult("failed", filename, digest, error=str(exc))
-    return await store_report(
-        sf, report, sha256=digest, filename=filename, uploaded_by=uploaded_by, chat_id=chat_id
-    )
 
 
 async def store_report(
