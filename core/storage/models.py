@@ -74,7 +74,9 @@ class CellRecord(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    report_id: int = Field(foreign_key="report.id", index=True, ondelete="CASCADE")
+    # No index of its own: the unique (report_id, key) index serves lookups by report; a third index on
+    # the largest table only made every stored report slower.
+    report_id: int = Field(foreign_key="report.id", ondelete="CASCADE")
     key: str
     raw: str = ""
     value: float | None = None
