@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from contextlib import asynccontextmanager
 from datetime import date
 
 import pytest
@@ -9,6 +11,7 @@ from builders import consistent_values
 from conftest import seed
 from parsed_reports import parsed_report
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from text_builders import build_text
 
 import core.storage.ingest as ingest_module
@@ -149,35 +152,98 @@ async def test_ingest_many_answers_every_file_in_order(sf):
         ("again.txt", "duplicate"),
     ]
     assert "No such file" in results[2].error and results[3].error == "文件不存在"
-    assert results[5].report_id == results[0].report_id
+    assert results[5].report_id == results[0].report_id  # recognised within one group as well
     # Each stored report was checked against those stored before it, as one by one.
     assert results[4].year == 2022 and "crossyear" in {f.code.split(".")[0] for f in results[4].report.findings}
     assert await _count(sf, Report) == 2
 
 
-async def test_ingest_many_goes_on_after_an_internal_error(sf, monkeypatch):
-    real_store = ingest_module.store_report
+def _texts(count: int) -> list[bytes]:
+    """``count`` reports of different agencies."""
+    values = [consistent_values("2019", seed=n) for n in range(count)]
+    return [build_text(v, "2019", agency=f"第{n}县财政局").encode() for n, v in enumerate(values)]
 
-    async def store(sf, report, **kwargs):
-        if kwargs["filename"] == "bad.txt":
+
+async def _parsed_together(monkeypatch, count: int) -> None:
+    """Make ingest_many see every file parsed before it stores any: one group of ``count``."""
+    real_read = ingest_module.read_report_bounded
+    arrived = 0
+    everyone = asyncio.Event()
+
+    async def read(data: bytes, filename: str):
+        nonlocal arrived
+        report = await real_read(data, filename)
+        arrived += 1
+        if arrived == count:
+            everyone.set()
+        await everyone.wait()
+        return report
+
+    monkeypatch.setattr(ingest_module, "read_report_bounded", read)
+
+
+async def test_ingest_many_keeps_a_group_when_one_report_fails_midway(sf, monkeypatch):
+    await _parsed_together(monkeypatch, 3)
+    real_store_findings = ingest_module.store_findings
+    calls = 0
+
+    async def store_findings(session, report_id, findings):
+        nonlocal calls
+        calls += 1
+        if calls == 2:  # the second report of the group, after its agency, report row and cells
             raise RuntimeError("a bug")
-        return await real_store(sf, report, **kwargs)
+        await real_store_findings(session, report_id, findings)
 
-    monkeypatch.setattr(ingest_module, "store_report", store)
-    texts = [build_text(consistent_values("2019", seed=n), "2019", agency=f"{n}县财政局") for n in "甲乙"]
-    files = _files(("bad.txt", texts[0].encode()), ("good.txt", texts[1].encode()))
+    monkeypatch.setattr(ingest_module, "store_findings", store_findings)
+    files = _files(*((f"{n}.txt", text) for n, text in enumerate(_texts(3))))
     results = [r async for r in ingest_many(sf, files)]
-    assert [r.status for r in results] == ["failed", "stored"]
-    assert "内部错误" in results[0].error and "RuntimeError" in results[0].error
-    assert await _count(sf, Report) == 1
+    assert [r.status for r in results] == ["stored", "failed", "stored"]
+    assert "内部错误" in results[1].error and "RuntimeError" in results[1].error
+    # Nothing of the failed report remains; the others are whole.
+    assert await _count(sf, Report) == 2 and await _count(sf, Agency) == 2
+    async with sf() as session:
+        stored = set(await session.scalars(select(CellRecord.report_id).distinct()))
+    assert stored == {results[0].report_id, results[2].report_id}
 
 
-async def test_ingest_many_stopped_early_stores_only_what_it_answered(sf):
-    texts = [build_text(consistent_values("2019", seed=n), "2019", agency=f"第{n}县财政局") for n in range(5)]
-    stream = ingest_many(sf, _files(*((f"{n}.txt", t.encode()) for n, t in enumerate(texts))))
+async def test_ingest_many_stores_one_by_one_when_a_group_cannot_commit(sf, monkeypatch):
+    await _parsed_together(monkeypatch, 3)
+    real_write_session = ingest_module.write_session
+    opened = 0
+
+    @asynccontextmanager
+    async def write_session(sf):
+        nonlocal opened
+        opened += 1
+        async with real_write_session(sf) as session:
+            yield session
+            if opened == 1:  # the group's transaction: its commit fails, everything is rolled back
+                raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(ingest_module, "write_session", write_session)
+    files = _files(*((f"{n}.txt", text) for n, text in enumerate(_texts(3))))
+    results = [r async for r in ingest_many(sf, files)]
+    assert [r.status for r in results] == ["stored"] * 3 and opened == 4
+    assert await _count(sf, Report) == 3
+    assert len({r.report_id for r in results}) == 3
+
+
+async def test_ingest_many_answers_only_what_it_committed(sf, monkeypatch):
+    release = asyncio.Event()
+    real_read = ingest_module.read_report_bounded
+
+    async def read(data: bytes, filename: str):
+        if filename != "0.txt":
+            await release.wait()  # the other files are still being parsed
+        return await real_read(data, filename)
+
+    monkeypatch.setattr(ingest_module, "read_report_bounded", read)
+    stream = ingest_many(sf, _files(*((f"{n}.txt", text) for n, text in enumerate(_texts(5)))))
     first = await anext(stream)
-    await stream.aclose()  # the files parsed ahead are dropped, not stored
-    assert first.status == "stored"
+    assert first.status == "stored" and await _count(sf, Report) == 1  # committed before answered
+    await stream.aclose()  # the files still being parsed are dropped, not stored
+    release.set()
+    await asyncio.sleep(0)
     assert await _count(sf, Report) == 1
 
 
