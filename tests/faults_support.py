@@ -7,6 +7,8 @@ the production code knows about this; the hook lives here and is installed by mo
 
 Modes:
 - ``ingest DB_URL FILE NAME [HOOK]``: ``core.storage.ingest.ingest_bytes`` on the file, then ``DONE status``.
+- ``many DB_URL FOLDER [HOOK]``: ``core.storage.ingest.ingest_many`` on the folder's files (by name), as
+  ``nianbao ingest FOLDER`` does; ``RESULT name status`` for each file as it is answered.
 - ``bot [HOOK]``: ``python -m bot`` (settings from the environment).
 - ``sweep [HOOK]``: one run of the bot's reminder job (``bot.handlers.deadlines.sweep_job``) with the
   production sender, as the job queue runs it; quicker to start than the whole bot.
@@ -142,13 +144,15 @@ def install(hook: str) -> None:
 
 def child() -> None:
     mode, *args = sys.argv[1:]
-    hooks = args[3:] if mode == "ingest" else args
+    hooks = args[3:] if mode == "ingest" else args[2:] if mode == "many" else args
     for hook in hooks:
         install(hook)
     if mode == "ingest":
         db_url, path, filename = args[:3]
         status = asyncio.run(_ingest(db_url, Path(path).read_bytes(), filename))
         print(f"DONE {status}", flush=True)
+    elif mode == "many":
+        asyncio.run(_ingest_many(args[0], Path(args[1])))
     elif mode == "bot":
         from bot.__main__ import main
 
@@ -165,6 +169,16 @@ async def _ingest(db_url: str, data: bytes, filename: str) -> str:
 
     async with open_db(db_url) as sf:
         return (await ingest_bytes(sf, data, filename)).status
+
+
+async def _ingest_many(db_url: str, folder: Path) -> None:
+    from core.storage.db import open_db
+    from core.storage.ingest import ingest_many
+
+    files = [(path.name, path.read_bytes) for path in sorted(folder.iterdir())]
+    async with open_db(db_url) as sf:
+        async for result in ingest_many(sf, files):
+            print(f"RESULT {result.filename} {result.status}", flush=True)
 
 
 async def _sweep() -> None:

@@ -1,5 +1,6 @@
 """Killing the process during an upload (issue #8): the report is stored completely or not at all, and
-sending the file again stores it exactly once.
+sending the file again stores it exactly once. A folder ingest killed midway has stored exactly the files
+it reported, and running it again stores the rest.
 
 Real processes are SIGKILLed at chosen points of ``ingest_bytes`` (tests/faults_support.py): mid-way
 through the transaction, just before its COMMIT, and just after it — first a bare ingest, then the bot
@@ -17,10 +18,14 @@ import pytest
 from bot_support import ADMIN, bot_harness
 from builders import build_docx, consistent_values
 from faults_support import WHEN, Dump, dump, kill_when_paused, spawn
+from sqlalchemy import distinct, func, select
+from text_builders import build_text
 
 from bot.emulator import BotAPIEmulator
+from core.pipeline import read_report
 from core.storage.db import open_db
-from core.storage.ingest import ingest_bytes
+from core.storage.ingest import ingest_bytes, ingest_many
+from core.storage.models import CellRecord, Report
 
 AGENCY = "舟山市定海区人民政府办公室"
 
@@ -118,3 +123,37 @@ async def test_killing_the_bot_mid_upload_stores_nothing_and_the_resent_file_onc
             *_, again = await bot.upload(ADMIN, "report.docx", files.report)
             assert "该报告已存在" in again.text
         assert await dump(sf, without=WHEN) == expected
+
+
+async def test_a_folder_ingest_killed_midway_stored_exactly_what_it_reported(db_url: str, tmp_path: Path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(12):
+        text = build_text(consistent_values("2019", seed=n), "2019", agency=f"第{n}县财政局")
+        (folder / f"{n:02d}.txt").write_text(text)
+    log = tmp_path / "child.log"
+    # The 10th report being stored: groups hold at most 8, so at least one group is committed by then.
+    proc = await spawn(["many", db_url, str(folder), "after:core.storage.ingest._store:10"], {}, log)
+    printed = await kill_when_paused(proc, log)
+    reported = [line.split() for line in printed.splitlines() if line.startswith("RESULT")]
+    assert reported and all(status == "stored" for _, _, status in reported)
+
+    files = [(path.name, path.read_bytes) for path in sorted(folder.iterdir())]
+    async with open_db(db_url) as sf:
+        async with sf() as session:
+            stored = set(await session.scalars(select(Report.filename)))
+        assert stored == {name for _, name, _ in reported} and len(stored) < len(files)
+        again = {r.filename: r.status async for r in ingest_many(sf, files)}
+        assert again == {name: "duplicate" if name in stored else "stored" for name, _ in files}
+        async with sf() as session:
+            cells = dict(
+                (
+                    await session.execute(
+                        select(CellRecord.report_id, func.count()).group_by(CellRecord.report_id)
+                    )
+                ).all()
+            )
+            reports = (await session.execute(select(func.count(), func.count(distinct(Report.sha256))))).one()
+    assert tuple(reports) == (12, 12)
+    expected = read_report((folder / "00.txt").read_bytes(), "00.txt")
+    assert set(cells.values()) == {len(expected.cells) + len(expected.extra_cells)}
