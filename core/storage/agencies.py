@@ -7,7 +7,8 @@ pinyin keyboard are homophones), then fuzzily. Divisions typed before a name mus
 other agency comes close; otherwise the caller gets candidates to ask about, or the closest names.
 
 The index is built once per process and database (``warm_agency_index`` at startup), extended when agencies
-are added and rebuilt when one changes (row count and newest ``updated_at``).
+are added and rebuilt when one changes (highest id and newest ``updated_at``: agencies are never deleted, and
+both are read from an index, where counting the rows read all of them before every question).
 """
 
 from __future__ import annotations
@@ -591,7 +592,7 @@ Sessionish = AsyncSession | async_sessionmaker[AsyncSession]
 
 @dataclass
 class _Cached:
-    count: int
+    last_id: int | None
     newest: object
     index: NameIndex
 
@@ -608,28 +609,28 @@ _ROWS = select(
 
 
 def _stamp() -> Select[tuple[int, Any]]:
-    return select(func.count(Agency.id), func.max(Agency.updated_at))
+    return select(func.max(Agency.id), func.max(Agency.updated_at))
 
 
 async def _index(session: AsyncSession) -> NameIndex:
-    count, newest = (await session.execute(_stamp())).one()
+    last_id, newest = (await session.execute(_stamp())).one()
     key = str(session.bind.url) if session.bind is not None else ""
     cached = _CACHE.get(key)
-    if cached and (cached.count, cached.newest) == (count, newest):
+    if cached and (cached.last_id, cached.newest) == (last_id, newest):
         return cached.index
     # Read in a session of our own: the index outlives it, the caller's session keeps its objects, and
     # what the caller has not committed yet is not indexed (its stamp differs until it commits).
     async with AsyncSession(session.bind, expire_on_commit=False) as own:
-        count, newest = (await own.execute(_stamp())).one()
-        if cached and cached.newest is not None and count > cached.count:
+        last_id, newest = (await own.execute(_stamp())).one()
+        if cached and cached.newest is not None and cached.last_id is not None:
             changed = (await own.execute(_ROWS.where(Agency.updated_at > cached.newest))).all()
             # Only new agencies since the index was built: add them. A changed one (a new alias) rebuilds.
-            if len(changed) == count - cached.count and not any(a.id in cached.index.rows for a in changed):
+            if all(a.id > cached.last_id for a in changed):
                 cached.index.add(changed)
-                cached.count, cached.newest = count, newest
+                cached.last_id, cached.newest = last_id, newest
                 return cached.index
         index = NameIndex((await own.execute(_ROWS)).all())
-    _CACHE[key] = _Cached(count, newest, index)
+    _CACHE[key] = _Cached(last_id, newest, index)
     return index
 
 
