@@ -37,8 +37,8 @@ from sqlalchemy import text
 from text_builders import build_text
 
 from core.pipeline import read_report
+from core.storage.bulk import ingest_many
 from core.storage.db import open_db
-from core.storage.ingest import ingest_many
 
 RESULTS = bench_paths.ROOT / "bench-results.json"
 
@@ -214,12 +214,12 @@ def bench_ingest(sizes: Sizes, figures: Figures, workdir: Path) -> str:
     files = generated_reports(sizes.ingest_reports)
     agencies = math.ceil(len(files) / len(YEARS))
     heading(
-        f"Ingest {len(files):,} reports (core.storage.ingest.ingest_many, as nianbao ingest FOLDER)",
+        f"Ingest {len(files):,} reports (core.storage.bulk.ingest_many, as nianbao ingest FOLDER)",
         f"{agencies:,} generated agencies × {len(YEARS)} years ({YEARS[0]}–{YEARS[-1]}, both templates), each a "
         "text copy of a web page (tab layout, like the seeds) with its own figures, consistent within the "
         "report and across years; parse (the next files in the worker processes while one is stored), checks "
-        "(with the previous year and same-year peers) and storage in one transaction per report, year by "
-        "year. Database size per report = growth over an empty schema.",
+        "(with the previous year and same-year peers) and storage, each report in its own savepoint, up to "
+        "8 ready reports per commit. Database size per report = growth over an empty schema.",
     )
     _parse_only(files, figures)
     sqlite_url = f"sqlite:///{workdir / 'ingest.db'}"

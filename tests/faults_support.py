@@ -172,8 +172,8 @@ async def _ingest(db_url: str, data: bytes, filename: str) -> str:
 
 
 async def _ingest_many(db_url: str, folder: Path) -> None:
+    from core.storage.bulk import ingest_many
     from core.storage.db import open_db
-    from core.storage.ingest import ingest_many
 
     files = [(path.name, path.read_bytes) for path in sorted(folder.iterdir())]
     async with open_db(db_url) as sf:

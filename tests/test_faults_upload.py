@@ -23,8 +23,9 @@ from text_builders import build_text
 
 from bot.emulator import BotAPIEmulator
 from core.pipeline import read_report
+from core.storage.bulk import ingest_many
 from core.storage.db import open_db
-from core.storage.ingest import ingest_bytes, ingest_many
+from core.storage.ingest import ingest_bytes
 from core.storage.models import CellRecord, Report
 
 AGENCY = "舟山市定海区人民政府办公室"

@@ -23,11 +23,11 @@ from core.render import render_tables, text_table
 from core.render.summary import KEY_FIGURES, TEMPLATE_NAMES, format_number
 from core.settings import get_settings
 from core.storage.agencies import resolve_agency
+from core.storage.bulk import ingest_many
 from core.storage.db import open_db, write_session
 from core.storage.ingest import (
     DeleteResult,
     delete_report,
-    ingest_many,
     set_tier_override,
 )
 from core.storage.models import Agency

@@ -8,14 +8,11 @@ a version redoes the checks of the reports that compare themselves with it (core
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
-from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import islice
 from pathlib import Path
 from typing import Literal
 
@@ -25,7 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.limits import read_report_bounded
 from core.model import Cell, ParsedReport, ReportError
-from core.settings import get_settings
 from core.storage.agencies import match_key, same_agency
 from core.storage.db import write_session
 from core.storage.models import Agency, CellRecord, FindingRecord, Report, utcnow
@@ -92,7 +88,7 @@ async def ingest_bytes(
     chat_id: int | None = None,
 ) -> IngestResult:
     """Parse and store one file. An unreadable file comes back ``failed`` with the reason."""
-    prepared = await _prepare(sf, filename, lambda: data)
+    prepared = await parse_new(sf, filename, lambda: data)
     if isinstance(prepared, IngestResult):
         return prepared
     report, digest = prepared
@@ -101,92 +97,11 @@ async def ingest_bytes(
     )
 
 
-async def ingest_many(
-    sf: async_sessionmaker[AsyncSession], files: Iterable[tuple[str, Callable[[], bytes]]]
-) -> AsyncIterator[IngestResult]:
-    """``ingest_bytes`` for many files (name, loader), one result each, in order.
-
-    While reports are stored the next files are already read and parsed (``parse_workers`` at once, in
-    the worker processes), so a folder costs about the storing alone. Parsed reports that are ready are
-    stored together, up to ``GROUP``, each in its own savepoint of one transaction: a report is still
-    stored completely or not at all, but the group shares one commit, which on SQLite writes the index
-    pages its reports have in common once instead of once per report. A result is given only once its
-    group is committed: a run killed midway has stored exactly the files it reported.
-
-    A loader may raise ReportError or OSError; that file, and one that hits a bug, comes back ``failed``
-    and the others go on.
-    """
-    source = iter(files)
-    ahead: deque[tuple[str, asyncio.Task[IngestResult | tuple[ParsedReport, str]]]] = deque()
-
-    def refill() -> None:
-        for name, load in islice(source, get_settings().parse_workers + GROUP - len(ahead)):
-            ahead.append((name, asyncio.create_task(_prepare(sf, name, load))))
-
-    try:
-        refill()
-        while ahead:
-            group: list[tuple[str, IngestResult | tuple[ParsedReport, str]]] = []
-            # The first file waited for, then those already parsed: a slow file is not held back.
-            while ahead and len(group) < GROUP and (not group or ahead[0][1].done()):
-                name, task = ahead.popleft()
-                try:
-                    group.append((name, await task))
-                except Exception as exc:  # a bug: this file fails, the others go on
-                    group.append((name, _internal_error(name, exc)))
-            refill()
-            for result in await _store_group(sf, group):
-                yield result
-    finally:  # the caller stopped early: no parse left running for nobody
-        for _, task in ahead:
-            task.cancel()
-
-
-GROUP = 8  # parsed reports stored in one transaction by ingest_many
-
-
-async def _store_group(
-    sf: async_sessionmaker[AsyncSession], group: list[tuple[str, IngestResult | tuple[ParsedReport, str]]]
-) -> list[IngestResult]:
-    """Store the parsed reports of ``group`` in one transaction, one savepoint each; results in order."""
-    if not any(isinstance(prepared, tuple) for _, prepared in group):
-        return [prepared for _, prepared in group if isinstance(prepared, IngestResult)]
-    try:
-        async with write_session(sf) as session:
-            results = []
-            for name, prepared in group:
-                if isinstance(prepared, IngestResult):
-                    results.append(prepared)
-                    continue
-                report, digest = prepared
-                try:
-                    results.append(await _store_in(session, report, digest, name, None, None))
-                except Exception as exc:  # rolled back to its savepoint: the others are kept
-                    results.append(_internal_error(name, exc))
-            return results
-    except Exception:  # the commit itself failed: each report on its own, as ingest_bytes does
-        log.exception("Storing a group of %d reports failed; storing them one by one", len(group))
-    results = []
-    for name, prepared in group:
-        if isinstance(prepared, IngestResult):
-            results.append(prepared)
-            continue
-        try:
-            results.append(await store_report(sf, prepared[0], sha256=prepared[1], filename=name))
-        except Exception as exc:
-            results.append(_internal_error(name, exc))
-    return results
-
-
-def _internal_error(name: str, exc: Exception) -> IngestResult:
-    log.error("Ingesting %r failed", name, exc_info=exc)
-    return IngestResult("failed", name, "", error=f"内部错误（{type(exc).__name__}），已记录。")
-
-
-async def _prepare(
+async def parse_new(
     sf: async_sessionmaker[AsyncSession], filename: str, load: Callable[[], bytes]
 ) -> IngestResult | tuple[ParsedReport, str]:
-    """The file parsed, with its sha256; or its result already: duplicate, or failed."""
+    """A file read (``load``) and parsed in a worker, with its sha256; or its result already: a duplicate of
+    a stored file (found before parsing), or failed."""
     try:
         data = load()
     except OSError as exc:
@@ -216,10 +131,10 @@ async def store_report(
 ) -> IngestResult:
     """Store an already parsed report (``ingest_bytes`` after parsing; tests with built reports)."""
     async with write_session(sf) as session:
-        return await _store_in(session, report, sha256, filename, uploaded_by, chat_id)
+        return await store_in_session(session, report, sha256, filename, uploaded_by, chat_id)
 
 
-async def _store_in(
+async def store_in_session(
     session: AsyncSession,
     report: ParsedReport,
     digest: str,
@@ -227,7 +142,8 @@ async def _store_in(
     uploaded_by: int | None,
     chat_id: int | None,
 ) -> IngestResult:
-    """One report in an open write transaction, in a savepoint: on any error nothing of it remains."""
+    """One report in an open write transaction (``store_report``; core.storage.bulk stores several in one),
+    in a savepoint: on any error nothing of it remains."""
     if not report.agency or not report.agency.strip():
         return IngestResult("failed", filename, digest, error="未能识别报告的发布机关名称，未入库。")
     if report.year is None:
