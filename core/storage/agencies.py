@@ -609,7 +609,11 @@ _ROWS = select(
 
 
 def _stamp() -> Select[tuple[int, Any]]:
-    return select(func.max(Agency.id), func.max(Agency.updated_at))
+    # Two scalar subqueries: SQLite reads a lone max() from the end of an index, but scans the table for a
+    # query with two aggregates.
+    return select(
+        select(func.max(Agency.id)).scalar_subquery(), select(func.max(Agency.updated_at)).scalar_subquery()
+    )
 
 
 async def _index(session: AsyncSession) -> NameIndex:
