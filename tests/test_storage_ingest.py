@@ -248,6 +248,29 @@ async def test_ingest_many_answers_only_what_it_committed(sf, monkeypatch):
     assert await _count(sf, Report) == 1
 
 
+@pytest.mark.parametrize("lookup_fails", [False, True])
+async def test_ingest_many_recognises_stored_files_before_parsing_them(sf, monkeypatch, lookup_fails):
+    old, new = _texts(2)
+    assert (await ingest_bytes(sf, old, "old.txt")).status == "stored"
+    parsed = []
+    real_read = ingest_module.read_report_bounded
+
+    async def read(data: bytes, filename: str):
+        parsed.append(filename)
+        return await real_read(data, filename)
+
+    async def broken_lookup(sf, digests):
+        raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(ingest_module, "read_report_bounded", read)
+    if lookup_fails:  # then the stored file is parsed, and recognised when it is stored
+        monkeypatch.setattr(bulk_module, "stored_digests", broken_lookup)
+    results = [r async for r in ingest_many(sf, _files(("again.txt", old), ("new.txt", new)))]
+    assert [r.status for r in results] == ["duplicate", "stored"]
+    assert parsed == (["again.txt", "new.txt"] if lookup_fails else ["new.txt"])
+    assert await _count(sf, Report) == 2
+
+
 async def test_unreadable_file_fails_and_stores_nothing(sf):
     garbage = b"PK\x03\x04 not really a zip"
     with pytest.raises(ReportError) as direct:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -88,36 +88,39 @@ async def ingest_bytes(
     chat_id: int | None = None,
 ) -> IngestResult:
     """Parse and store one file. An unreadable file comes back ``failed`` with the reason."""
-    prepared = await parse_new(sf, filename, lambda: data)
-    if isinstance(prepared, IngestResult):
-        return prepared
-    report, digest = prepared
+    digest = sha256_of(data)
+    if duplicate := await duplicate_of(sf, digest, filename):  # recognised before parsing
+        return duplicate
+    parsed = await parse_bytes(data, filename, digest)
+    if isinstance(parsed, IngestResult):
+        return parsed
     return await store_report(
-        sf, report, sha256=digest, filename=filename, uploaded_by=uploaded_by, chat_id=chat_id
+        sf, parsed, sha256=digest, filename=filename, uploaded_by=uploaded_by, chat_id=chat_id
     )
 
 
-async def parse_new(
-    sf: async_sessionmaker[AsyncSession], filename: str, load: Callable[[], bytes]
-) -> IngestResult | tuple[ParsedReport, str]:
-    """A file read (``load``) and parsed in a worker, with its sha256; or its result already: a duplicate of
-    a stored file (found before parsing), or failed."""
-    try:
-        data = load()
-    except OSError as exc:
-        return IngestResult("failed", filename, "", error=f"无法读取文件（{exc.strerror or exc}）。")
-    except ReportError as exc:
-        return IngestResult("failed", filename, "", error=str(exc))
-    digest = sha256_of(data)
-    async with sf() as session:
-        if duplicate := await _duplicate(session, digest, filename):
-            return duplicate
+async def parse_bytes(data: bytes, filename: str, digest: str) -> ParsedReport | IngestResult:
+    """The file parsed, or its ``failed`` result."""
     try:
         # In a worker process with a deadline and a memory cap: a hostile file cannot hang or starve the
         # bot, and the event loop (polling, job queue) stays responsive while a file is parsed.
-        return await read_report_bounded(data, filename), digest
+        return await read_report_bounded(data, filename)
     except ReportError as exc:
         return IngestResult("failed", filename, digest, error=str(exc))
+
+
+async def duplicate_of(
+    sf: async_sessionmaker[AsyncSession], digest: str, filename: str
+) -> IngestResult | None:
+    """The ``duplicate`` result for a file already stored (same sha256), else None."""
+    async with sf() as session:
+        return await _duplicate(session, digest, filename)
+
+
+async def stored_digests(sf: async_sessionmaker[AsyncSession], digests: Collection[str]) -> set[str]:
+    """Which of ``digests`` are stored already: one query for many files."""
+    async with sf() as session:
+        return set(await session.scalars(select(Report.sha256).where(Report.sha256.in_(list(digests)))))
 
 
 async def store_report(
