@@ -7,6 +7,7 @@ yet), ``no-deadline`` (no rule applies, e.g. a 乡镇 without a local rule).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -17,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.deadlines.messages import basis, offsets_text
 from core.deadlines.models import Subscription
 from core.deadlines.occurrences import Submission, load_snapshot, submissions
-from core.deadlines.rules import applicable_rule, load_rules
+from core.deadlines.rules import Rule, applicable_rule, load_rules
 from core.deadlines.schedule import Timing
 from core.deadlines.subscriptions import agency_tiers
 from core.storage.models import Agency
@@ -96,26 +97,9 @@ async def overview(
     tiers = await agency_tiers(session, agencies)
     rules = await load_rules(session)
     submitted = await submissions(session, timing)
-    rows = []
-    for agency in agencies:
-        tier = tiers[agency.id]  # type: ignore[index]
-        rule = applicable_rule(agency, tier, year, rules)
-        deadline = rule.on(year) if rule else None
-        got = submitted.get((agency.id, year))  # type: ignore[arg-type]
-        rows.append(
-            DeadlineRow(
-                agency_id=agency.id,  # type: ignore[arg-type]
-                agency=agency.name,
-                tier=tier,
-                report_year=year,
-                deadline=deadline,
-                days_left=(deadline - today).days if deadline else None,
-                status=status_of(deadline, got, today),
-                submitted_on=got.on if got else None,
-                basis=basis(rule, tier) if rule else "",
-            )
-        )
-    return _sorted(rows)
+    return _sorted(
+        [_row(a, tiers[a.id], year, rules, submitted, today) for a in agencies]  # type: ignore[index]
+    )
 
 
 async def chat_deadlines(
@@ -134,28 +118,39 @@ async def chat_deadlines(
         tier = snapshot.tier_of(sub)
         years = [report_year] if report_year else [season_year(today), season_year(today) + 1]
         for year in years:
-            rule = applicable_rule(agency, tier, year, snapshot.rules)
-            deadline = rule.on(year) if rule else None
-            got = snapshot.submitted.get((agency.id, year))  # type: ignore[arg-type]
-            status = status_of(deadline, got, today)
-            rows.append(
-                DeadlineRow(
-                    agency_id=agency.id,  # type: ignore[arg-type]
-                    agency=agency.name,
-                    tier=tier,
-                    report_year=year,
-                    deadline=deadline,
-                    days_left=(deadline - today).days if deadline else None,
-                    status=status,
-                    submitted_on=got.on if got else None,
-                    basis=basis(rule, tier) if rule else "",
-                    chat_id=sub.chat_id,
-                    subscription_id=sub.id,
-                )
-            )
-            if status not in ("on-time", "late"):
+            row = _row(agency, tier, year, snapshot.rules, snapshot.submitted, today, sub)
+            rows.append(row)
+            if row.status not in ("on-time", "late"):
                 break  # an open deadline is the news (and without a rule, next year has none either)
     return rows
+
+
+def _row(
+    agency: Agency,
+    tier: str,
+    year: int,
+    rules: Sequence[Rule],
+    submitted: dict[tuple[int, int], Submission],
+    today: date,
+    sub: Subscription | None = None,
+) -> DeadlineRow:
+    """The deadline and status of ``agency``'s report for ``year`` (for ``sub``'s chat, when given)."""
+    rule = applicable_rule(agency, tier, year, rules)
+    deadline = rule.on(year) if rule else None
+    got = submitted.get((agency.id, year))  # type: ignore[arg-type]
+    return DeadlineRow(
+        agency_id=agency.id,  # type: ignore[arg-type]
+        agency=agency.name,
+        tier=tier,
+        report_year=year,
+        deadline=deadline,
+        days_left=(deadline - today).days if deadline else None,
+        status=status_of(deadline, got, today),
+        submitted_on=got.on if got else None,
+        basis=basis(rule, tier) if rule else "",
+        chat_id=sub.chat_id if sub else None,
+        subscription_id=sub.id if sub else None,
+    )
 
 
 def _sorted(rows: list[DeadlineRow]) -> list[DeadlineRow]:
