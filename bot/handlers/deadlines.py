@@ -10,8 +10,10 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
@@ -23,7 +25,7 @@ from bot.render import ERROR_COLUMNS, clip, esc, reply_long
 from core.deadlines.ics import build_ics, chat_calendar
 from core.deadlines.rules import add_rule, delete_rule, load_rules, parse_rule_spec
 from core.deadlines.schedule import Timing, parse_offsets
-from core.deadlines.status import chat_deadlines, confirmation, overview, summary
+from core.deadlines.status import DeadlineRow, chat_deadlines, confirmation, overview, summary
 from core.deadlines.subscriptions import SNOOZE_DAYS, snooze, subscribe, subscriptions, unsubscribe
 from core.deadlines.sweep import Outgoing, Send, SendError, SweepConfig, run_sweep
 from core.model import ReportError
@@ -31,6 +33,9 @@ from core.storage.agencies import resolve_agency
 from core.storage.db import parse_id
 from core.storage.models import Agency
 from core.tiers import Tier, parse_tier
+
+# (session, now, timing, report year or None) → rows: what /deadlines and /status list.
+LoadRows = Callable[[AsyncSession, datetime, Timing, int | None], Awaitable[list[DeadlineRow]]]
 
 log = logging.getLogger(__name__)
 
@@ -240,17 +245,24 @@ def _year_arg(update: Update) -> int | None:
     return int(arg)
 
 
-async def deadlines_command(update: Update, context: Context) -> None:
-    message = update.effective_message
+async def _rows_for_year(update: Update, context: Context, load: LoadRows) -> list[DeadlineRow] | None:
+    """``load`` for the year named after the command; None once the user was told the year is junk."""
     try:
         year = _year_arg(update)
     except ReportError as exc:
-        await message.reply_text(esc(str(exc)))
-        return
+        await update.effective_message.reply_text(esc(str(exc)))
+        return None
     async with session_factory(context)() as session:
-        rows = await chat_deadlines(
-            session, settings_of(context).now(), _timing(context), message.chat_id, year
-        )
+        return await load(session, settings_of(context).now(), _timing(context), year)
+
+
+async def deadlines_command(update: Update, context: Context) -> None:
+    message = update.effective_message
+    rows = await _rows_for_year(
+        update, context, lambda s, now, timing, year: chat_deadlines(s, now, timing, message.chat_id, year)
+    )
+    if rows is None:
+        return
     if not rows:
         await message.reply_text("本聊天还没有订阅任何单位。用 /subscribe 单位名称 订阅截止日期提醒。")
         return
@@ -309,13 +321,9 @@ async def snooze_command(update: Update, context: Context) -> None:
 @admin_only("查看各单位的报送情况", "see every agency's status")
 async def status_command(update: Update, context: Context) -> None:
     message = update.effective_message
-    try:
-        year = _year_arg(update)
-    except ReportError as exc:
-        await message.reply_text(esc(str(exc)))
+    rows = await _rows_for_year(update, context, overview)
+    if rows is None:
         return
-    async with session_factory(context)() as session:
-        rows = await overview(session, settings_of(context).now(), _timing(context), year)
     if not rows:
         await message.reply_text("还没有任何单位的报告入库。")
         return
