@@ -16,14 +16,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.limits import read_report_bounded
 from core.model import Cell, ParsedReport, ReportError
 from core.storage.agencies import match_key, same_agency
-from core.storage.db import write_session
+from core.storage.db import insert_many, write_session
 from core.storage.models import Agency, CellRecord, FindingRecord, Report, utcnow
 from core.storage.rechecks import (
     Context,
@@ -285,7 +285,7 @@ async def _agency_for(session: AsyncSession, report: ParsedReport) -> Agency:
 
 
 async def _insert_cells(session: AsyncSession, report_id: int, report: ParsedReport) -> None:
-    """Every cell in one multi-row INSERT; extra (non-template) cells flagged ``extra``."""
+    """Every cell in one executemany; extra (non-template) cells flagged ``extra``."""
     rows = [_cell_row(report_id, c, c.key, extra=False) for c in report.cells.values()]
     taken = set(report.cells)
     for cell in report.extra_cells:
@@ -295,23 +295,37 @@ async def _insert_cells(session: AsyncSession, report_id: int, report: ParsedRep
             key = f"{cell.key}#{n}"
         taken.add(key)
         rows.append(_cell_row(report_id, cell, key, extra=True))
-    if rows:  # a Core insert: executemany without the ORM's per-row bookkeeping
-        await session.execute(insert(CellRecord.__table__), rows)
+    await insert_many(session, CellRecord.__table__, _CELL_COLUMNS, rows)
 
 
-def _cell_row(report_id: int, cell: Cell, key: str, *, extra: bool) -> dict[str, object]:
-    return {
-        "report_id": report_id,
-        "key": key,
-        "raw": cell.raw,
-        "value": cell.value,
-        "unit": cell.unit,
-        "table_id": cell.table,
-        "row_label": cell.row_label,
-        "col_label": cell.col_label,
-        "extra": extra,
-        "loc": {k: v for k, v in vars(cell.loc).items() if v is not None},
-    }
+_CELL_COLUMNS = (
+    "report_id",
+    "key",
+    "raw",
+    "value",
+    "unit",
+    "table_id",
+    "row_label",
+    "col_label",
+    "extra",
+    "loc",
+)
+
+
+def _cell_row(report_id: int, cell: Cell, key: str, *, extra: bool) -> tuple[object, ...]:
+    loc = {k: v for k, v in vars(cell.loc).items() if v is not None}
+    return (
+        report_id,
+        key,
+        cell.raw,
+        cell.value,
+        cell.unit,
+        cell.table,
+        cell.row_label,
+        cell.col_label,
+        extra,
+        loc,
+    )
 
 
 # ---------------------------------------------------------------- delete, tier override
