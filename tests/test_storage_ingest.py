@@ -181,41 +181,6 @@ async def _parsed_together(monkeypatch, count: int) -> None:
         return report
 
     monkeypatch.setattr(ingest_module, "read_report_bounded", read)
-    monkeypatch.setattr(bulk_module, "parse_slots", lambda: count)  # all of them parse at once
-
-
-@pytest.mark.parametrize(
-    ("workers", "cores", "slots"),
-    [(2, 2, 1), (2, 1, 1), (1, 8, 1), (2, 8, 2), (8, 4, 3)],
-)
-def test_bulk_ingest_leaves_a_core_to_the_storing(monkeypatch, workers, cores, slots):
-    from core.settings import Settings
-
-    monkeypatch.setattr(bulk_module, "get_settings", lambda: Settings(_env_file=None, parse_workers=workers))
-    monkeypatch.setattr(bulk_module.os, "sched_getaffinity", lambda _pid: set(range(cores)))
-    assert bulk_module.parse_slots() == slots
-
-
-async def test_ingest_many_parses_no_more_files_at_once_than_it_has_slots(sf, monkeypatch):
-    real_read = ingest_module.read_report_bounded
-    running = most = 0
-
-    async def read(data: bytes, filename: str):
-        nonlocal running, most
-        running += 1
-        most = max(most, running)
-        try:
-            await asyncio.sleep(0.01)  # long enough for the others to start, were they allowed to
-            return await real_read(data, filename)
-        finally:
-            running -= 1
-
-    monkeypatch.setattr(ingest_module, "read_report_bounded", read)
-    monkeypatch.setattr(bulk_module, "parse_slots", lambda: 2)
-    files = _files(*((f"{n}.txt", text) for n, text in enumerate(_texts(6))))
-    results = [r async for r in ingest_many(sf, files)]
-    assert [r.status for r in results] == ["stored"] * 6
-    assert most == 2
 
 
 async def test_ingest_many_keeps_a_group_when_one_report_fails_midway(sf, monkeypatch):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from itertools import islice
@@ -36,7 +35,7 @@ async def ingest_many(
 ) -> AsyncIterator[IngestResult]:
     """``ingest_bytes`` for many files (name, loader), one result each, in order.
 
-    While reports are stored the next files are already read and parsed (:func:`parse_slots` at once, in
+    While reports are stored the next files are already read and parsed (``parse_workers`` at once, in
     the worker processes), so a folder costs about the storing alone. Parsed reports that are ready are
     stored together, up to ``GROUP``, each in its own savepoint of one transaction: a report is still
     stored completely or not at all, but the group shares one commit, which on SQLite writes the index
@@ -48,7 +47,6 @@ async def ingest_many(
     """
     source = iter(files)
     ahead: deque[tuple[str, asyncio.Future[Prepared]]] = deque()
-    slots = asyncio.Semaphore(parse_slots())
 
     async def refill() -> None:
         batch = [
@@ -63,9 +61,7 @@ async def ingest_many(
                 ready.set_result(data)
                 ahead.append((name, ready))
             else:
-                ahead.append(
-                    (name, asyncio.create_task(_prepare(sf, name, data, digests[name], known, slots)))
-                )
+                ahead.append((name, asyncio.create_task(_prepare(sf, name, data, digests[name], known))))
 
     try:
         await refill()
@@ -107,29 +103,12 @@ async def _stored(sf: async_sessionmaker[AsyncSession], digests: set[str]) -> se
         return set()
 
 
-def parse_slots() -> int:
-    """How many files a bulk ingest parses at once: ``parse_workers``, but leaving a core to this process.
-
-    Storing a report (this process and its database thread) takes about three times as long as parsing
-    one, so the storing sets the pace, and a parse worker that competes with it for a core slows the
-    whole ingest down: on two cores one worker stored 15% more reports per second than two.
-    """
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, min(get_settings().parse_workers, cores - 1))
-
-
 async def _prepare(
-    sf: async_sessionmaker[AsyncSession],
-    name: str,
-    data: bytes,
-    digest: str,
-    known: set[str],
-    slots: asyncio.Semaphore,
+    sf: async_sessionmaker[AsyncSession], name: str, data: bytes, digest: str, known: set[str]
 ) -> Prepared:
     if digest in known and (duplicate := await duplicate_of(sf, digest, name)):
         return duplicate
-    async with slots:
-        parsed = await parse_bytes(data, name, digest)
+    parsed = await parse_bytes(data, name, digest)
     return parsed if isinstance(parsed, IngestResult) else (parsed, digest)
 
 
