@@ -16,6 +16,7 @@ import json
 import math
 import os
 import shutil
+import sqlite3
 import statistics
 import tempfile
 import time
@@ -115,6 +116,25 @@ def median_ms(run: Callable[[], object], times: int) -> float:
 
 def p95(samples: Sequence[float]) -> float:
     return statistics.quantiles(samples, n=20, method="inclusive")[18]
+
+
+# ---------------------------------------------------------------- host
+
+
+def _host_work() -> None:
+    """A fixed workload like the ingest's: Python building rows, SQLite inserting them into an index."""
+    rows = [(f"key.{i % 211}", float(i * 7919 % 10007), f"{i}") for i in range(40_000)]
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE t (k TEXT, v REAL, raw TEXT)")
+    db.execute("CREATE INDEX ix ON t (k, v)")
+    db.executemany("INSERT INTO t VALUES (?, ?, ?)", rows)
+    db.close()
+
+
+def bench_host(figures: Figures, when: str) -> None:
+    """The machine's speed now: the same work at the start and the end of the run. This machine may be
+    shared; when these figures are higher than usual, every other figure of the run is slower with them."""
+    figures.add(f"host_calibration_ms_{when}", median_ms(_host_work, 5), "ms", "(fixed rows + SQLite work)")
 
 
 # ---------------------------------------------------------------- parse
@@ -368,12 +388,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     figures = Figures()
     workdir = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
     try:
+        bench_host(figures, "start")
         with TreePeak() as tree:
             bench_parse(sizes, figures)
             sqlite_url = bench_ingest(sizes, figures, workdir)
             bench_bot(sizes, figures, sqlite_url)
             bench_qa(sizes, figures, workdir)
         bench_memory(figures, tree)
+        bench_host(figures, "end")
     finally:
         if keep:
             print(f"\n   databases kept in {workdir}")

@@ -26,6 +26,8 @@ REQUIRED = (
     "bot_updates_per_s",
     "bot_uploads_per_s",
     "peak_rss_mb",
+    "host_calibration_ms_start",
+    "host_calibration_ms_end",
 )
 
 
