@@ -133,7 +133,7 @@ def _host_work() -> None:
 
 def bench_host(figures: Figures, when: str) -> None:
     """The machine's speed now: the same work at the start and the end of the run. This machine may be
-    shared; when these figures are higher than usual, every other figure of the run is slower with them."""
+    shared; figures higher than usual mean the run met a slow moment."""
     figures.add(f"host_calibration_ms_{when}", median_ms(_host_work, 5), "ms", "(fixed rows + SQLite work)")
 
 

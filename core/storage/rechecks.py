@@ -19,11 +19,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Select, delete, insert, or_, select, union_all
+from sqlalchemy import Select, delete, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.checks import CONTEXT_AREAS, context_checks, report_checks
 from core.model import Finding, ParsedReport
+from core.storage.db import insert_many
 from core.storage.models import Agency, FindingRecord, Report
 from core.storage.reports import load_parsed
 from core.tiers import Tier
@@ -113,19 +114,21 @@ async def checked_findings(
 
 async def store_findings(session: AsyncSession, report_id: int, findings: list[Finding]) -> None:
     rows = [
-        {
-            "report_id": report_id,
-            "code": f.code,
-            "severity": f.severity,
-            "message": f.message,
-            "cells": list(f.cells),
-            "details": f.details,
-            "scope": "cross" if f.code.startswith(CONTEXT_AREAS) else "report",
-        }
+        (
+            report_id,
+            f.code,
+            f.severity,
+            f.message,
+            list(f.cells),
+            f.details,
+            "cross" if f.code.startswith(CONTEXT_AREAS) else "report",
+        )
         for f in findings
     ]
-    if rows:
-        await session.execute(insert(FindingRecord.__table__), rows)
+    await insert_many(session, FindingRecord.__table__, _FINDING_COLUMNS, rows)
+
+
+_FINDING_COLUMNS = ("report_id", "code", "severity", "message", "cells", "details", "scope")
 
 
 async def recheck(session: AsyncSession, row: Report) -> list[Finding]:
