@@ -19,13 +19,18 @@ def seed(prefix: str) -> Path:
 
 # Test modules whose database tests run on PostgreSQL as well as on SQLite (issue #8).
 BOTH_BACKENDS = ("test_storage_", "test_qa_", "test_deadlines_", "test_cli_")
+# ...and on SQLite as the CLI opens it, its calls on the loop's thread (core.storage.sqlite_in_loop).
+IN_LOOP_TOO = ("test_storage_ingest", "test_storage_rechecks")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "db_url" not in metafunc.fixturenames:
         return
     backends = ["sqlite"]
-    if metafunc.module.__name__.split(".")[-1].startswith(BOTH_BACKENDS):
+    module = metafunc.module.__name__.split(".")[-1]
+    if module.startswith(IN_LOOP_TOO):
+        backends.append("sqlite-in-loop")
+    if module.startswith(BOTH_BACKENDS):
         backends.append("postgresql")
     metafunc.parametrize("db_backend", backends)
 
@@ -43,7 +48,7 @@ def postgres_server():
 
 @pytest.fixture
 def db_url(db_backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
-    if db_backend == "sqlite":
+    if db_backend.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'test.db'}"
         return
     server = request.getfixturevalue("postgres_server")
@@ -54,11 +59,11 @@ def db_url(db_backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> I
 
 
 @pytest.fixture
-async def sf(db_url: str):
+async def sf(db_url: str, db_backend: str):
     """Session factory on ``db_url`` with the schema upgraded to the newest migration."""
     from core.storage.db import open_db
 
-    async with open_db(db_url) as factory:
+    async with open_db(db_url, in_loop=db_backend == "sqlite-in-loop") as factory:
         yield factory
 
 

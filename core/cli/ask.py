@@ -6,14 +6,12 @@ from typing import Annotated
 
 import typer
 
-from core.cli.common import DbOption, JsonOption, db_url, print_json, run
+from core.cli.common import DbOption, JsonOption, db_url, open_cli_db, print_json, run
 from core.qa.answer import Answer, answer
 
 
 async def _ask(url: str, question: str, choice: str | None, lang: str | None) -> Answer:
-    from core.storage.db import open_db
-
-    async with open_db(url) as sf:
+    async with open_cli_db(url) as sf:
         return await answer(sf, question, choice=choice, lang=lang)
 
 

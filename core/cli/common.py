@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Coroutine
+from contextlib import AbstractAsyncContextManager
 from typing import Annotated, Any, TypeVar
 
 import typer
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.settings import get_settings
+from core.storage.db import open_db
 
 T = TypeVar("T")
 
@@ -26,6 +29,12 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 
 def db_url(db: str | None) -> str:
     return db or get_settings().database_url
+
+
+def open_cli_db(url: str) -> AbstractAsyncContextManager[async_sessionmaker[AsyncSession]]:
+    """The database as every command opens it: a command awaits one thing at a time, so SQLite runs on
+    the loop's thread instead of paying a thread round trip per call (core.storage.sqlite_in_loop)."""
+    return open_db(url, in_loop=True)
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:

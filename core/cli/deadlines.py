@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.cli.common import DbOption, JsonOption, db_url, fail, print_json, run
+from core.cli.common import DbOption, JsonOption, db_url, fail, open_cli_db, print_json, run
 from core.deadlines.ics import build_ics, chat_calendar
 from core.deadlines.rules import add_rule, delete_rule, load_rules, parse_rule_spec
 from core.deadlines.schedule import Timing, parse_offsets
@@ -22,7 +22,6 @@ from core.deadlines.sweep import SweepConfig, plan_sweep
 from core.model import ReportError
 from core.settings import get_settings
 from core.storage.agencies import resolve_agency
-from core.storage.db import open_db
 from core.storage.models import Agency
 from core.tiers import parse_tier
 
@@ -75,7 +74,7 @@ def register(app: typer.Typer) -> None:
         now = settings.now()
 
         async def go() -> list:
-            async with open_db(db_url(db)) as sf, sf() as session:
+            async with open_cli_db(db_url(db)) as sf, sf() as session:
                 if chat is not None or subscribed:
                     return await chat_deadlines(session, now, timing, chat, year)
                 return await overview(session, now, timing, year)
@@ -114,7 +113,7 @@ def register(app: typer.Typer) -> None:
 
         async def go() -> str:
             chosen = check_tier(parse_tier(tier) or tier) if tier else None
-            async with open_db(db_url(db)) as sf:
+            async with open_cli_db(db_url(db)) as sf:
                 found = await _agency(sf, agency)
                 sub, fresh = await subscribe(
                     sf,
@@ -145,7 +144,7 @@ def register(app: typer.Typer) -> None:
         """Stop reminding CHAT_ID of AGENCY's deadlines."""
 
         async def go() -> str:
-            async with open_db(db_url(db)) as sf:
+            async with open_cli_db(db_url(db)) as sf:
                 found = await _agency(sf, agency)
                 if not await unsubscribe(sf, chat_id, found.id):  # type: ignore[arg-type]
                     raise ReportError(f"chat {chat_id} 没有订阅 {found.name}")
@@ -176,7 +175,7 @@ def register(app: typer.Typer) -> None:
         config = SweepConfig.from_settings(get_settings())
 
         async def go() -> list:
-            async with open_db(db_url(db)) as sf, sf() as session:
+            async with open_cli_db(db_url(db)) as sf, sf() as session:
                 return await plan_sweep(session, moment, config)
 
         plan = run(go())
@@ -200,7 +199,7 @@ def register(app: typer.Typer) -> None:
         now = settings.now()
 
         async def go() -> bytes:
-            async with open_db(db_url(db)) as sf, sf() as session:
+            async with open_cli_db(db_url(db)) as sf, sf() as session:
                 entries = await chat_calendar(session, chat_id, now, Timing.from_settings(settings))
             return build_ics(entries, stamp=now)
 
@@ -227,7 +226,7 @@ def register(app: typer.Typer) -> None:
 
         async def go() -> str:
             parsed = parse_rule_spec(" ".join(spec))
-            async with open_db(db_url(db)) as sf:
+            async with open_cli_db(db_url(db)) as sf:
                 agency_id = (await _agency(sf, parsed.agency)).id if parsed.agency else None
                 rule = await add_rule(sf, parsed, agency_id=agency_id, created_by=None, now=now)
             return f"已添加：{rule.describe()}"
@@ -242,7 +241,7 @@ def register(app: typer.Typer) -> None:
         """Every rule in force, statutory first."""
 
         async def go() -> list:
-            async with open_db(db_url(db)) as sf, sf() as session:
+            async with open_cli_db(db_url(db)) as sf, sf() as session:
                 return await load_rules(session)
 
         found = run(go())
@@ -259,7 +258,7 @@ def register(app: typer.Typer) -> None:
         """Delete a local rule."""
 
         async def go() -> bool:
-            async with open_db(db_url(db)) as sf:
+            async with open_cli_db(db_url(db)) as sf:
                 return await delete_rule(sf, rule_id)
 
         if not run(go()):

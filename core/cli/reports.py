@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.checks import summarize
-from core.cli.common import DbOption, JsonOption, db_url, fail, print_json, run
+from core.cli.common import DbOption, JsonOption, db_url, fail, open_cli_db, print_json, run
 from core.export import FORMATS, Format, export_reports
 from core.limits import read_report_limited
 from core.model import SEVERITIES, Finding, ParsedReport, ReportError
@@ -24,7 +24,7 @@ from core.render.summary import KEY_FIGURES, TEMPLATE_NAMES, format_number
 from core.settings import get_settings
 from core.storage.agencies import resolve_agency
 from core.storage.bulk import ingest_many
-from core.storage.db import open_db, write_session
+from core.storage.db import write_session
 from core.storage.ingest import (
     DeleteResult,
     delete_report,
@@ -188,7 +188,7 @@ async def _ingest_all(url: str, files: list[Path], *, quiet: bool) -> list[dict[
         transient=True,
         disable=len(files) < 3 or not _out.is_terminal,
     )
-    async with open_db(url) as sf:
+    async with open_cli_db(url) as sf:
         with progress:
             task = progress.add_task("入库", total=len(files))
             paths = iter(files)  # ingest_many answers in order
@@ -245,7 +245,7 @@ def show_cmd(
 
 async def _show(url: str, text: str, year: int | None, compact: bool) -> str:
 
-    async with open_db(url) as sf:
+    async with open_cli_db(url) as sf:
         agency = await _agency_or_fail(sf, text)
         assert agency.id is not None
         async with sf() as session:
@@ -297,7 +297,7 @@ def check_cmd(
 
 async def _check_stored(url: str, text: str, year: int | None) -> tuple[ParsedReport, list[Finding], int]:
 
-    async with open_db(url) as sf:
+    async with open_cli_db(url) as sf:
         agency = await _agency_or_fail(sf, text)
         assert agency.id is not None
         async with write_session(sf) as session:
@@ -338,7 +338,7 @@ def export_cmd(
         raise fail("xlsx 不能写到标准输出，请用 --output 指定文件。")
 
     async def go() -> bytes:
-        async with open_db(db_url(db)) as sf:
+        async with open_cli_db(db_url(db)) as sf:
             return await export_reports(sf, cast(Format, chosen), current_only=current_only, year=year)
 
     data = run(go())
@@ -363,7 +363,7 @@ def reports_cmd(
     """List stored reports, newest year first."""
 
     async def go() -> tuple[list[ReportRow], int]:
-        async with open_db(db_url(db)) as sf:
+        async with open_cli_db(db_url(db)) as sf:
             return await list_reports(sf, (page - 1) * per_page, per_page, year)
 
     rows, total = run(go())
@@ -397,7 +397,7 @@ def delete_cmd(
     """Delete a stored report; the previous version of that agency and year becomes current."""
 
     async def go() -> DeleteResult | None:
-        async with open_db(db_url(db)) as sf:
+        async with open_cli_db(db_url(db)) as sf:
             return await delete_report(sf, report_id)
 
     result = run(go())
@@ -419,7 +419,7 @@ def tier_cmd(
         raise fail(f"未知的层级：{tier}（可选：{'、'.join(TIERS)}、auto）")
 
     async def go() -> Agency:
-        async with open_db(db_url(db)) as sf:
+        async with open_cli_db(db_url(db)) as sf:
             found = await _agency_or_fail(sf, agency)
             assert found.id is not None
             return await set_tier_override(sf, found.id, chosen)

@@ -12,6 +12,8 @@ from sqlalchemy import Connection, Dialect, Table, event, insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from core.storage.sqlite_in_loop import connector
+
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
     "sqlite+pysqlite": "sqlite+aiosqlite",
@@ -44,14 +46,19 @@ def parse_id(text: str) -> int | None:
     return value if 0 < value <= MAX_ID else None
 
 
-def make_engine(url: str) -> AsyncEngine:
+def make_engine(url: str, *, in_loop: bool = False) -> AsyncEngine:
+    """``in_loop``: SQLite statements run on the event loop's thread (core.storage.sqlite_in_loop), for a
+    program with a single task; PostgreSQL's driver is asynchronous by itself and ignores it."""
     url = async_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_async_engine(url, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": 30})
+    if in_loop:
+        engine = create_async_engine(url, async_creator=connector(parsed.database or ":memory:", timeout=30))
+    else:
+        engine = create_async_engine(url, connect_args={"timeout": 30})
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -160,9 +167,9 @@ def _compiled_insert(
 
 
 @asynccontextmanager
-async def open_db(url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """Engine + schema + session factory for one command or one bot process."""
-    engine = make_engine(url)
+async def open_db(url: str, *, in_loop: bool = False) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Engine + schema + session factory for one command or one bot process (``in_loop``: make_engine)."""
+    engine = make_engine(url, in_loop=in_loop)
     try:
         await ensure_schema(engine)
         yield session_factory(engine)
