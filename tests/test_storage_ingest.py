@@ -89,6 +89,19 @@ async def test_round_trip_keeps_raw_value_and_provenance(sf):
     assert extra_rows == 1
 
 
+async def test_json_columns_keep_chinese_odd_keys_and_huge_integers(sf):
+    # A hostile file can put any number into a finding's details: past 64 bits orjson refuses it and
+    # core.storage.db.json_text falls back to the json module.
+    details = {"raw": {"apply.new.total": "１２３件"}, "values": [2**70, -5, 1e308], 3: "第三行"}
+    finding = Finding("structure.odd", "warning", "表三第3行的数字无法识别", ["apply.new.total"], details)
+    result = await _store(sf, parsed_report(findings=[finding]))
+
+    back = await load_report(sf, result.report_id)
+    stored = next(f for f in back.findings if f.code == "structure.odd")
+    assert stored.details == {"raw": {"apply.new.total": "１２３件"}, "values": [2**70, -5, 1e308], "3": "第三行"}
+    assert stored.message == finding.message
+
+
 async def test_same_file_twice_is_a_duplicate(sf, monkeypatch):
     report = parsed_report()
     calls = []

@@ -8,13 +8,14 @@ from datetime import date
 
 from builders import consistent_values
 from parsed_reports import parsed_report
+from sqlalchemy import text
 from text_builders import build_text
 
 from core.model import Finding
-from core.storage.db import write_session
+from core.storage.db import open_db, write_session
 from core.storage.ingest import ingest_bytes, set_tier_override, sha256_of, store_report
 from core.storage.models import Report
-from core.storage.rechecks import recheck
+from core.storage.rechecks import _peers, recheck
 from core.storage.reports import load_report
 
 
@@ -104,3 +105,18 @@ async def test_a_new_version_is_checked_with_the_agencys_tier_override(sf):
     assert second.status == "stored" and second.superseded == [first.report_id]
     assert "date.late" not in {f.code for f in second.report.findings}
     assert "date.late" not in {f.code for f in (await load_report(sf, second.report_id)).findings}
+
+
+async def test_peers_are_looked_up_through_the_fingerprint_indexes(tmp_path):
+    # Storing a report looks for same-year reports sharing a table fingerprint. SQLite has no statistics
+    # and preferred the year's index, reading every report of the year: the plan must use the digests.
+    async with open_db(f"sqlite:///{tmp_path / 'plan.db'}") as sf:
+        stored = [await _store(sf, parsed_report(seed=n, agency=f"第{n}县财政局"), f"{n}.txt") for n in range(3)]
+        async with sf() as session:
+            row = await session.get(Report, stored[0].report_id)
+            statement = _peers(row)
+            assert statement is not None
+            compiled = statement.compile(session.bind, compile_kwargs={"literal_binds": True})
+            plan = [r[-1] for r in await session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))]
+    assert any("digest" in step for step in plan), plan
+    assert not any("ix_report_year" in step or "SCAN report" in step for step in plan), plan
