@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-from contextlib import asynccontextmanager
+from contextlib import aclosing, asynccontextmanager
 from datetime import date
 
 import pytest
 from builders import consistent_values
 from conftest import seed
 from parsed_reports import parsed_report
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.schema import DropIndex
 from text_builders import build_text
 
 import core.storage.bulk as bulk_module
+import core.storage.deferred_index as deferred_index
 import core.storage.ingest as ingest_module
 from core.model import Cell, Finding, Location, ReportError
 from core.pipeline import read_report
 from core.storage.bulk import ingest_many
+from core.storage.db import open_db
+from core.storage.deferred_index import VALUE_INDEX
 from core.storage.ingest import (
     delete_report,
     ingest_bytes,
@@ -446,3 +450,50 @@ async def test_preload_samples_only_into_an_empty_database(sf):
     assert await preload_samples(sf) == 5
     assert await preload_samples(sf) == 0
     assert await _count(sf, Report) == 5
+
+
+async def _cell_indexes(sf) -> set[str]:
+    async with sf() as session:
+        conn = await session.connection()
+        return {ix["name"] for ix in await conn.run_sync(lambda c: inspect(c).get_indexes("cell"))}
+
+
+async def test_a_large_load_builds_the_value_index_once_at_the_end(sf, monkeypatch):
+    monkeypatch.setattr(deferred_index, "BULK", 3)
+    texts = _texts(4)
+    assert VALUE_INDEX in await _cell_indexes(sf)
+    during = []
+    async for result in ingest_many(sf, _files(*((f"{n}.txt", t) for n, t in enumerate(texts))), expected=4):
+        assert result.status == "stored", result.error
+        during.append(VALUE_INDEX in await _cell_indexes(sf))
+    assert during == [False] * 4
+    assert VALUE_INDEX in await _cell_indexes(sf)
+    async with sf() as session:  # the rebuilt index holds every cell
+        indexed = await session.scalar(
+            select(func.count()).select_from(CellRecord).where(CellRecord.key == "apply.new.total")
+        )
+    assert indexed == 4
+
+    # Fewer files than are stored: the index stays while storing.
+    more = _files(*((f"more{n}.txt", t) for n, t in enumerate(_texts(7)[4:])))
+    async for result in ingest_many(sf, more, expected=3):
+        assert result.status == "stored" and VALUE_INDEX in await _cell_indexes(sf)
+
+
+async def test_a_large_load_stopped_midway_or_killed_leaves_the_index_in_place(sf, db_url, db_backend, monkeypatch):
+    monkeypatch.setattr(deferred_index, "BULK", 2)
+    files = _files(*((f"{n}.txt", t) for n, t in enumerate(_texts(3))))
+    async with aclosing(ingest_many(sf, files, expected=3)) as results:
+        async for result in results:
+            assert result.status == "stored"
+            assert VALUE_INDEX not in await _cell_indexes(sf)
+            break  # the caller stops early; closing the results builds the index
+    assert VALUE_INDEX in await _cell_indexes(sf)
+
+    # A killed load cannot build it: whoever opens the database next does.
+    async with sf() as session:
+        await session.execute(DropIndex(deferred_index._index()))
+        await session.commit()
+    assert VALUE_INDEX not in await _cell_indexes(sf)
+    async with open_db(db_url, in_loop=db_backend == "sqlite-in-loop") as reopened:
+        assert VALUE_INDEX in await _cell_indexes(reopened)

@@ -192,7 +192,8 @@ async def _ingest_all(url: str, files: list[Path], *, quiet: bool) -> list[dict[
         with progress:
             task = progress.add_task("入库", total=len(files))
             paths = iter(files)  # ingest_many answers in order
-            async for result in ingest_many(sf, ((path.name, partial(_load, path)) for path in files)):
+            loads = ((path.name, partial(_load, path)) for path in files)
+            async for result in ingest_many(sf, loads, expected=len(files)):
                 entry: dict[str, object] = {
                     "file": str(next(paths)),
                     "status": result.status,

@@ -7,6 +7,7 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import nullcontext
 from itertools import islice
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core.model import ParsedReport, ReportError
 from core.settings import get_settings
 from core.storage.db import write_session
+from core.storage.deferred_index import deferred, worth_deferring
 from core.storage.ingest import (
     IngestResult,
     duplicate_of,
@@ -31,9 +33,14 @@ Prepared = IngestResult | tuple[ParsedReport, str]  # a result already, or a par
 
 
 async def ingest_many(
-    sf: async_sessionmaker[AsyncSession], files: Iterable[tuple[str, Callable[[], bytes]]]
+    sf: async_sessionmaker[AsyncSession],
+    files: Iterable[tuple[str, Callable[[], bytes]]],
+    *,
+    expected: int | None = None,
 ) -> AsyncIterator[IngestResult]:
-    """``ingest_bytes`` for many files (name, loader), one result each, in order.
+    """``ingest_bytes`` for many files (name, loader), one result each, in order. ``expected``: how many
+    files there are, when known; a load large enough builds the cell value index once, at the end
+    (core.storage.deferred_index).
 
     While reports are stored the next files are already read and parsed (``parse_workers`` at once, in
     the worker processes), so a folder costs about the storing alone. Parsed reports that are ready are
@@ -45,6 +52,15 @@ async def ingest_many(
     A loader may raise ReportError or OSError; that file, and one that hits a bug, comes back ``failed``
     and the others go on.
     """
+    large = expected is not None and await worth_deferring(sf, expected)
+    async with deferred(sf) if large else nullcontext():
+        async for result in _ingest(sf, files):
+            yield result
+
+
+async def _ingest(
+    sf: async_sessionmaker[AsyncSession], files: Iterable[tuple[str, Callable[[], bytes]]]
+) -> AsyncIterator[IngestResult]:
     source = iter(files)
     ahead: deque[tuple[str, asyncio.Future[Prepared]]] = deque()
 

@@ -132,13 +132,16 @@ async def write_session(sf: async_sessionmaker[AsyncSession]) -> AsyncIterator[A
 
 
 async def ensure_schema(engine: AsyncEngine) -> None:
-    """Create or upgrade the schema to the newest Alembic revision; idempotent and safe to run concurrently."""
+    """Create or upgrade the schema to the newest Alembic revision, and put back an index a killed bulk load
+    had dropped (core.storage.deferred_index); idempotent and safe to run concurrently."""
+    from core.storage.deferred_index import restore
     from core.storage.migrate import upgrade
 
     async with engine.connect() as conn:
         conn = await conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
         async with conn.begin():
             await conn.run_sync(upgrade)
+            await conn.run_sync(restore)
 
 
 async def insert_many(
