@@ -17,6 +17,7 @@ REQUIRED = (
     "parse_pdf_ms",
     "parse_text_ms",
     "ingest_reports_per_s_sqlite",
+    "ingest_reports_per_s_sqlite_incremental",
     "ingest_reports_per_s_postgres",
     "db_bytes_per_report_sqlite",
     "db_bytes_per_report_postgres",
