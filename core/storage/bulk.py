@@ -47,7 +47,9 @@ async def ingest_many(
     stored together, up to ``GROUP``, each in its own savepoint of one transaction: a report is still
     stored completely or not at all, but the group shares one commit, which on SQLite writes the index
     pages its reports have in common once instead of once per report. A result is given only once its
-    group is committed: a run killed midway has stored exactly the files it reported.
+    group is committed: a run killed midway has stored every file it reported, and at most the group it
+    was committing besides (killed or interrupted after the commit, before the results were given);
+    run again, those files come back as duplicates.
 
     A loader may raise ReportError or OSError; that file, and one that hits a bug, comes back ``failed``
     and the others go on.
