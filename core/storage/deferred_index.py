@@ -19,7 +19,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import Connection, Index, func, select
+from sqlalchemy import Connection, Index, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.schema import CreateIndex, DropIndex
 
@@ -37,8 +37,12 @@ def _index() -> Index:
 
 
 def restore(connection: Connection) -> None:
-    """Create the value index if a load that deferred it stopped before it could (no-op otherwise)."""
-    connection.execute(CreateIndex(_index(), if_not_exists=True))
+    """Create the value index if a load that deferred it stopped before it could. Looked up first:
+    PostgreSQL's CREATE INDEX IF NOT EXISTS locks the table against writers even when there is nothing
+    to create, and this runs whenever a command or the bot opens the database."""
+    if VALUE_INDEX not in {ix["name"] for ix in inspect(connection).get_indexes(CellRecord.__tablename__)}:
+        log.warning("%s is missing (a bulk load was stopped); building it", VALUE_INDEX)
+        connection.execute(CreateIndex(_index()))
 
 
 async def worth_deferring(sf: async_sessionmaker[AsyncSession], files: int) -> bool:
