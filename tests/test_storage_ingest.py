@@ -265,6 +265,36 @@ async def test_ingest_many_answers_only_what_it_committed(sf, monkeypatch):
     assert await _count(sf, Report) == 1
 
 
+async def test_ingest_many_interrupted_while_storing_reports_that_group_before_it_stops(sf, monkeypatch):
+    await _parsed_together(monkeypatch, 3)  # one group of three
+    real_store = bulk_module.store_in_session
+    storing, gate = asyncio.Event(), asyncio.Event()
+
+    async def store(session, report, *args):
+        if storing.is_set():  # the second report of the group: held until the run is interrupted
+            await gate.wait()
+        storing.set()
+        return await real_store(session, report, *args)
+
+    monkeypatch.setattr(bulk_module, "store_in_session", store)
+    answered = []
+
+    async def run() -> None:
+        async for result in ingest_many(sf, _files(*((f"{n}.txt", t) for n, t in enumerate(_texts(3))))):
+            answered.append(result)
+
+    task = asyncio.create_task(run())
+    await storing.wait()
+    await asyncio.sleep(0.05)
+    task.cancel()  # as Ctrl-C does to the CLI's main task
+    await asyncio.sleep(0.05)
+    gate.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert [(r.filename, r.status) for r in answered] == [("0.txt", "stored"), ("1.txt", "stored"), ("2.txt", "stored")]
+    assert await _count(sf, Report) == 3
+
+
 @pytest.mark.parametrize("lookup_fails", [False, True])
 async def test_ingest_many_recognises_stored_files_before_parsing_them(sf, monkeypatch, lookup_fails):
     old, new = _texts(2)

@@ -47,9 +47,9 @@ async def ingest_many(
     stored together, up to ``GROUP``, each in its own savepoint of one transaction: a report is still
     stored completely or not at all, but the group shares one commit, which on SQLite writes the index
     pages its reports have in common once instead of once per report. A result is given only once its
-    group is committed: a run killed midway has stored every file it reported, and at most the group it
-    was committing besides (killed or interrupted after the commit, before the results were given);
-    run again, those files come back as duplicates.
+    group is committed, and a run that is cancelled (Ctrl-C) finishes and reports the group it is storing
+    first. A killed process may have committed one group it could not report: run again, those files come
+    back as duplicates.
 
     A loader may raise ReportError or OSError; that file, and one that hits a bug, comes back ``failed``
     and the others go on.
@@ -93,7 +93,16 @@ async def _ingest(
                 except Exception as exc:  # a bug: this file fails, the others go on
                     group.append((name, _internal_error(name, exc)))
             await refill()
-            for result in await _store_group(sf, group):
+            storing = asyncio.ensure_future(_store_group(sf, group))
+            try:
+                results = await asyncio.shield(storing)
+            except asyncio.CancelledError:
+                # Interrupted (Ctrl-C) while storing: the group is finished and reported, then the run stops,
+                # so that what was stored is what was said. A second interruption stops at once.
+                for result in await storing:
+                    yield result
+                raise
+            for result in results:
                 yield result
     finally:  # the caller stopped early: no parse left running for nobody
         for _, task in ahead:
