@@ -67,12 +67,12 @@ def make_engine(url: str, *, in_loop: bool = False) -> AsyncEngine:
         return create_async_engine(url, pool_pre_ping=True, json_serializer=json_text)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    connect: dict[str, Any] = {"timeout": 30}
     if in_loop:
-        engine = create_async_engine(
-            url, async_creator=connector(parsed.database or ":memory:", timeout=30), json_serializer=json_text
-        )
+        how: dict[str, Any] = {"async_creator": connector(parsed.database or ":memory:", **connect)}
     else:
-        engine = create_async_engine(url, connect_args={"timeout": 30}, json_serializer=json_text)
+        how = {"connect_args": connect}
+    engine = create_async_engine(url, json_serializer=json_text, **how)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
