@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +13,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 DATA = Path(__file__).resolve().parent / "data"
 TEMPLATE_2021_DOCX = DATA / "template-2021.docx"
+
+# A test run changes nothing on the machine outside the clone and temp folders: matplotlib's font cache,
+# which it writes under $HOME by default, goes into a temp folder (inherited by the processes tests start).
+_MPL_CACHE = tempfile.mkdtemp(prefix="nianbao-mpl-")
+os.environ["MPLCONFIGDIR"] = _MPL_CACHE
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_MPL_CACHE, ignore_errors=True)
 
 
 def seed(prefix: str) -> Path:
