@@ -33,6 +33,7 @@ class TerminalChat:
         language_code: str = "zh-hans",
         stdin: TextIO = sys.stdin,
         stdout: TextIO = sys.stdout,
+        downloads: Path | None = None,
     ) -> None:
         self.emu = emulator
         self.processor = processor
@@ -43,7 +44,14 @@ class TerminalChat:
         self.interactive = stdin.isatty()
         self.buttons: list[tuple[Output, dict[str, str]]] = []
         self.printed = 0
-        self.downloads = Path(tempfile.mkdtemp(prefix="nianbao-chat-"))
+        self._downloads = downloads
+
+    @property
+    def downloads(self) -> Path:
+        """Where files the bot sends are saved for the user to open; made on the first one only."""
+        if self._downloads is None:
+            self._downloads = Path(tempfile.mkdtemp(prefix="nianbao-chat-"))
+        return self._downloads
 
     # ------------------------------------------------------------ output
 

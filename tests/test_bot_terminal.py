@@ -32,7 +32,8 @@ async def test_terminal_chat_types_uploads_and_presses_buttons(seeded_sf, tmp_pa
     out = io.StringIO()
     async with bot_harness(seeded_sf) as bot:
         chat = TerminalChat(
-            bot.emu, bot.app.update_processor, user_id=ADMIN, stdin=io.StringIO(script + "\n"), stdout=out
+            bot.emu, bot.app.update_processor, user_id=ADMIN, stdin=io.StringIO(script + "\n"), stdout=out,
+            downloads=tmp_path,
         )
         await chat.run(asyncio.Event())
     text = out.getvalue()
