@@ -96,15 +96,19 @@ class LocalPostgres:
 
     def start(self) -> str:
         """Start the server; returns an asyncpg URL for the ``postgres`` database."""
-        if self.ids:
-            # mkdtemp made the folder 0700 for root; the server's account owns it (and only it can read it).
-            os.chown(self.dir, *self.ids)
-        self._run("initdb", "-D", str(self.data), "--auth=trust", "--encoding=UTF8", "--locale=C", "-U", "postgres")
-        self._run(
-            "pg_ctl", "-D", str(self.data), "-w", "-l", str(self.dir / "log"),
-            "-o", f"-h 127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off -c synchronous_commit=off",
-            "start",
-        )  # fmt: skip
+        try:
+            if self.ids:
+                # mkdtemp made the folder 0700 for root; the server's account owns it (and only it can read it).
+                os.chown(self.dir, *self.ids)
+            self._run("initdb", "-D", str(self.data), "--auth=trust", "--encoding=UTF8", "--locale=C", "-U", "postgres")
+            self._run(
+                "pg_ctl", "-D", str(self.data), "-w", "-l", str(self.dir / "log"),
+                "-o", f"-h 127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off -c synchronous_commit=off",
+                "start",
+            )  # fmt: skip
+        except BaseException:
+            self.stop()  # a server that failed to start leaves nothing behind either
+            raise
         return self.url("postgres")
 
     def psql(self, sql: str) -> None:
