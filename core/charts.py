@@ -1,25 +1,15 @@
-"""Bar charts of a metric as PNG bytes (matplotlib's object API renders with Agg: no display, no pyplot state), for ``/chart``.
+"""A metric's bar chart from the stored reports, for ``/chart``.
 
-:func:`metric_chart` reads "收到申请" (across agencies, latest year or the year named) or "定海区 收到申请"
-(one agency across its years) with the Q&A's metric dictionary and queries, then draws the bars.
-
-Chinese labels need a font that has the glyphs. We look for an installed one (Noto Sans CJK, Source Han,
-WenQuanYi, or any font whose character map covers common Chinese); without one, labels are written in
-pinyin so the chart is still readable instead of showing empty boxes. Fonts are never downloaded.
+:func:`metric_chart` reads "收到申请" (a ranking of agencies, latest year or the year named) or
+"定海区 收到申请" (one agency across its years), resolves the figure with the Q&A's metric dictionary
+(:func:`_measure`, the one place that does), queries it and draws the bars (core.render.charts).
 """
 
 from __future__ import annotations
 
 import asyncio
-import io
-import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
-from matplotlib import font_manager
-from matplotlib.figure import Figure
-from pypinyin import lazy_pinyin
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.qa import queries
@@ -27,97 +17,10 @@ from core.qa.metrics import Lang, Measure
 from core.qa.parse import Question, normalize, read_question
 from core.qa.reply import measure_for, template_of
 from core.qa.wording import UNIT_TEXT, tr
+from core.render.charts import bar_chart, png
 from core.storage.agencies import AgencyMatch, find_agencies_in_text
 from core.storage.models import Agency
 from core.templates.national import template_for_year
-
-log = logging.getLogger(__name__)
-
-_PREFERRED = (
-    "Noto Sans CJK SC",
-    "Noto Sans SC",
-    "Source Han Sans SC",
-    "Source Han Sans CN",
-    "WenQuanYi Zen Hei",
-    "WenQuanYi Micro Hei",
-    "Microsoft YaHei",
-    "SimHei",
-    "PingFang SC",
-    "Heiti SC",
-    "AR PL UMing CN",
-)
-_PROBE = "政府信息公开申请区县镇街道办结复议"
-# Fallback fonts draw a placeholder for every code point: "covering" Chinese, showing none of it.
-_PLACEHOLDER_FONTS = ("Last Resort",)
-
-
-def _covers(path: str, text: str) -> bool:
-    from matplotlib.ft2font import FT2Font
-
-    try:
-        charmap = FT2Font(path).get_charmap()
-    except (OSError, RuntimeError, ValueError):
-        return False
-    return all(ord(ch) in charmap for ch in text)
-
-
-@cache
-def cjk_font() -> str | None:
-    """Family name of an installed font that can draw Chinese, or None."""
-    entries = [f for f in font_manager.fontManager.ttflist if not f.name.startswith(_PLACEHOLDER_FONTS)]
-    ranked = sorted(
-        entries, key=lambda f: _PREFERRED.index(f.name) if f.name in _PREFERRED else len(_PREFERRED)
-    )
-    for entry in ranked:
-        if _covers(entry.fname, _PROBE):
-            return entry.name
-    log.info("No CJK font installed; chart labels fall back to pinyin")
-    return None
-
-
-def ascii_label(text: str) -> str:
-    """定海区 → "Dinghai Qu"-style pinyin, keeping ASCII as it is."""
-    words = [w for w in lazy_pinyin(text) if w.strip()]
-    return " ".join(w.capitalize() if w.isalpha() else w for w in words).replace("  ", " ")
-
-
-def bar_chart_png(
-    labels: Sequence[str],
-    values: Sequence[float],
-    *,
-    title: str,
-    ylabel: str = "",
-    ascii_title: str | None = None,
-) -> bytes:
-    """A horizontal bar per label, value printed at the bar's end. ``ascii_title`` is used when no CJK
-    font is installed (otherwise the title would be transliterated to pinyin)."""
-    font = cjk_font()
-    if font is None:
-        labels = [ascii_label(label) for label in labels]
-        title = ascii_title or ascii_label(title)
-        ylabel = ascii_label(ylabel)
-    height = max(2.5, 0.4 * len(labels) + 1.2)
-    fig = Figure(figsize=(8, height), dpi=100)
-    ax = fig.subplots()
-    positions = list(range(len(labels)))
-    bars = ax.barh(positions, values, color="#3b73b9")
-    ax.set_yticks(positions, labels, fontfamily=font or "DejaVu Sans")
-    ax.invert_yaxis()  # first label on top
-    ax.bar_label(bars, labels=[_number(v) for v in values], padding=3, fontsize=9)
-    ax.set_title(title, fontfamily=font or "DejaVu Sans")
-    if ylabel:
-        ax.set_xlabel(ylabel, fontfamily=font or "DejaVu Sans")
-    ax.margins(x=0.12)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
-
-
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-
 
 # ---------------------------------------------------------------- a metric's chart from the database
 
@@ -190,7 +93,7 @@ async def _agency_chart(session: AsyncSession, agency: Agency, q: Question, lang
             tr(lang, f"{agency.short_name} 没有已存的报告。", f"No report of {agency.name} is stored.")
         )
     latest = reports[-1]
-    measure = measure_for(q, template_of(latest))
+    measure = _measure(q, template_of(latest))
     if measure is None:
         raise ChartError(
             tr(lang, "该单位的报告格式中没有这个指标。", "This agency's report format has no such figure.")
@@ -205,7 +108,7 @@ async def _agency_chart(session: AsyncSession, agency: Agency, q: Question, lang
         return await _chart(title, [i.name(lang) for i in measure.items], values, measure)
     labels, values = [], []
     for report in reports:
-        m = measure_for(q, template_of(report))
+        m = _measure(q, template_of(report))
         if m is None:
             continue
         found = await queries.cells(session, [report.id], m.keys)
@@ -229,7 +132,7 @@ async def _across_chart(session: AsyncSession, q: Question, lang: Lang) -> Chart
     year = q.years[0] if q.years else await queries.latest_year(session)
     if year is None:
         raise ChartError(tr(lang, "数据库里还没有报告。", "No reports are stored yet."))
-    measure = measure_for(q, template_for_year(year).version)
+    measure = _measure(q, template_for_year(year).version)
     if measure is None:
         raise ChartError(
             tr(
@@ -257,9 +160,16 @@ async def _across_chart(session: AsyncSession, q: Question, lang: Lang) -> Chart
     return await _chart(title, labels, [r.value for r in ranked], measure)
 
 
+def _measure(q: Question, version: str) -> Measure | None:
+    """The figure the question names, in one template version: the Q&A's metric resolution."""
+    return measure_for(q, version)
+
+
+def _draw(title: str, labels: list[str], values: list[float], unit: str) -> bytes:
+    return png(bar_chart(labels, values, title=title, xlabel=unit))
+
+
 async def _chart(title: str, labels: list[str], values: list[float], measure: Measure) -> Chart:
     # Drawing takes a few hundred milliseconds of CPU: off the event loop (separate Figures, no pyplot).
-    png = await asyncio.to_thread(
-        bar_chart_png, labels, values, title=title, ylabel=_unit_label(measure), ascii_title=measure.en
-    )
-    return Chart(title, labels, values, png)
+    data = await asyncio.to_thread(_draw, title, labels, values, _unit_label(measure))
+    return Chart(title, labels, values, data)

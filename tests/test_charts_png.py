@@ -1,63 +1,65 @@
-"""Bar charts: real PNGs, Chinese labels kept when a CJK font exists, pinyin when none does."""
+"""Charts: real PNGs whose Chinese labels are drawn with the bundled CJK font, on any machine."""
 
 from __future__ import annotations
 
-import dataclasses
 import io
+import warnings
+from pathlib import Path
 
 import pytest
 from matplotlib import font_manager
 from matplotlib.image import imread
+from matplotlib.text import Text
 
-from core import charts
-from core.charts import ChartError, ascii_label, bar_chart_png, metric_chart
+from core.charts import ChartError, metric_chart
+from core.render import charts
+from core.render.charts import FONT_FILE, bar_chart, drawable, grouped_bar_chart, png
 
 
-def test_ascii_label_transliterates_chinese():
-    assert ascii_label("定海区") == "Ding Hai Qu"
-    assert ascii_label("2020 白鹤街道") == "2020 Bai He Jie Dao"
+def _texts(fig) -> list[Text]:
+    return [t for t in fig.findobj(Text) if t.get_text().strip()]
+
+
+def _font_files(fig) -> set[Path]:
+    """The font file matplotlib resolves for each visible text of the figure."""
+    return {Path(font_manager.findfont(t.get_fontproperties(), fallback_to_default=False)) for t in _texts(fig)}
+
+
+def test_bundled_font_is_a_subset_with_its_licence():
+    assert FONT_FILE.is_file() and FONT_FILE.stat().st_size < 2_500_000
+    licence = (FONT_FILE.parent / "OFL.txt").read_text()
+    assert "SIL OPEN FONT LICENSE Version 1.1" in licence and "Noto Sans SC" in licence
+    assert charts.cjk_font() == "Nianbao Noto Sans SC"
+
+
+def test_every_text_of_a_chart_is_set_in_the_bundled_cjk_font():
+    fig = bar_chart(["定海区", "白鹤街道", "瞻岐镇"], [34, 5, 0], title="2020年 收到申请", xlabel="件")
+    shown = {t.get_text() for t in _texts(fig)}
+    assert {"定海区", "白鹤街道", "瞻岐镇", "2020年 收到申请", "件", "34"} <= shown
+    assert _font_files(fig) == {FONT_FILE}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font(s)" for a box
+        data = png(fig)
+    assert data.startswith(b"\x89PNG")
+
+
+def test_grouped_chart_shows_both_series_in_the_cjk_font():
+    fig = grouped_bar_chart(["收到申请", "办结"], {"2020年": [34, 30], "2021年": [40, None]}, title="定海区")
+    shown = [t.get_text() for t in _texts(fig)]
+    assert {"2020年", "2021年", "收到申请", "办结", "34", "40", "—"} <= set(shown)
+    assert _font_files(fig) == {FONT_FILE}
+
+
+def test_characters_outside_the_font_are_written_in_pinyin():
+    assert drawable("定海区") == "定海区"
+    assert drawable("埇桥区") == "Yong桥区"  # 埇 is not in GB2312
 
 
 def test_png_has_one_bar_height_per_label():
-    small = imread(io.BytesIO(bar_chart_png(["a", "b"], [1, 2], title="t")))
-    large = imread(io.BytesIO(bar_chart_png([f"l{i}" for i in range(30)], range(30), title="t")))
+    small = imread(io.BytesIO(png(bar_chart(["a", "b"], [1, 2], title="t"))))
+    large = imread(io.BytesIO(png(bar_chart([f"l{i}" for i in range(30)], range(30), title="t"))))
     assert small.shape[1] == large.shape[1] == 800
     assert large.shape[0] > small.shape[0]
-
-
-def test_without_cjk_font_labels_fall_back_to_pinyin(monkeypatch):
-    seen: list[str] = []
-    monkeypatch.setattr(charts, "cjk_font", lambda: None)
-    original = charts.Figure.subplots
-
-    def spy(self, *args, **kwargs):
-        ax = original(self, *args, **kwargs)
-        real = ax.set_yticks
-        ax.set_yticks = lambda ticks, labels, **kw: (seen.extend(labels), real(ticks, labels, **kw))[1]
-        return ax
-
-    monkeypatch.setattr(charts.Figure, "subplots", spy)
-    bar_chart_png(["定海区"], [3], title="收到申请", ascii_title="Requests")
-    assert seen == ["Ding Hai Qu"]
-
-
-def test_cjk_font_prefers_known_families_and_skips_placeholder_fonts(monkeypatch):
-    base = font_manager.fontManager.ttflist[0]
-    fonts = [
-        dataclasses.replace(base, name="Last Resort High-Efficiency"),  # draws a box for everything
-        dataclasses.replace(base, name="Some Other CJK"),
-        dataclasses.replace(base, name="WenQuanYi Zen Hei"),
-    ]
-    monkeypatch.setattr(font_manager.fontManager, "ttflist", fonts)
-    monkeypatch.setattr(charts, "_covers", lambda path, text: True)
-    charts.cjk_font.cache_clear()
-    try:
-        assert charts.cjk_font() == "WenQuanYi Zen Hei"
-        monkeypatch.setattr(font_manager.fontManager, "ttflist", fonts[:1])
-        charts.cjk_font.cache_clear()
-        assert charts.cjk_font() is None
-    finally:
-        charts.cjk_font.cache_clear()
 
 
 async def test_metric_chart_across_agencies_and_years(seeded_sf):
