@@ -40,13 +40,14 @@ SECTIONS = (
 
 # ---------------------------------------------------------------- table 三 (both templates)
 
+_ORGANISATIONS = "法人或其他组织"
 APPLICANT_COLUMNS = (
     ColumnDef("natural_person", "自然人", "natural persons", aliases=("公民", "个人")),
-    ColumnDef("commercial", "商业企业", "businesses", aliases=("企业",)),
-    ColumnDef("research", "科研机构", "research institutions"),
-    ColumnDef("nonprofit", "社会公益组织", "non-profit organisations", aliases=("公益组织",)),
-    ColumnDef("legal_service", "法律服务机构", "legal service providers", aliases=("律师事务所",)),
-    ColumnDef("other_org", "其他", "other organisations", aliases=("其它",)),
+    ColumnDef("commercial", "商业企业", "businesses", aliases=("企业",), group=_ORGANISATIONS),
+    ColumnDef("research", "科研机构", "research institutions", group=_ORGANISATIONS),
+    ColumnDef("nonprofit", "社会公益组织", "non-profit organisations", aliases=("公益组织",), group=_ORGANISATIONS),
+    ColumnDef("legal_service", "法律服务机构", "legal service providers", aliases=("律师事务所",), group=_ORGANISATIONS),
+    ColumnDef("other_org", "其他", "other organisations", aliases=("其它",), group=_ORGANISATIONS),
     ColumnDef("total", "总计", "total", aliases=("合计",)),
 )
 
@@ -202,6 +203,8 @@ OUTCOME_COLUMNS = (
     ColumnDef("total", "总计", "total", aliases=("合计",)),
 )
 
+# Printed over the two lawsuit groups of table 四 (the block's rows here).
+LITIGATION = "行政诉讼"
 # Table 四 is one printed row of 15 numbers; its three "rows" here are the three column groups.
 REVIEW = BlockDef(
     key="review",
@@ -213,7 +216,7 @@ REVIEW = BlockDef(
         RowDef("litigation.after_review", "复议后起诉", "lawsuits after reconsideration", ("复议后起诉",)),
     ),
     columns=OUTCOME_COLUMNS,
-    aliases=("行政诉讼",),
+    aliases=(LITIGATION,),
     total_column="total",
 )
 
@@ -248,6 +251,7 @@ ACTIVE_2019 = TableDef(
     title="主动公开政府信息情况",
     en="Proactive disclosure",
     heading_aliases=("主动公开",),
+    label_header="信息内容",
     blocks=(
         BlockDef(
             "item1",
@@ -288,6 +292,7 @@ ACTIVE_2021 = TableDef(
     title="主动公开政府信息情况",
     en="Proactive disclosure",
     heading_aliases=("主动公开",),
+    label_header="信息内容",
     blocks=(
         BlockDef(
             "item1",

@@ -37,6 +37,8 @@ class ColumnDef:
     en: str
     unit: Unit = "count"
     aliases: tuple[str, ...] = ()
+    # A parent label printed as a merged cell above, e.g. 法人或其他组织 over five applicant columns.
+    group: str | None = None
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -104,6 +106,8 @@ class TableDef:
     # Section heading fragments that introduce the table in the prose.
     heading_aliases: tuple[str, ...] = ()
     required: bool = True
+    # The printed header of the label column (信息内容 in table 二), when it has one.
+    label_header: str = ""
 
     def cells(self) -> list[CellDef]:
         return [c for b in self.blocks for c in b.cells()]
