@@ -42,7 +42,9 @@ def characters() -> str:
     ascii_ = {chr(c) for c in range(0x20, 0x7F)}
     fullwidth = {chr(c) for c in range(0xFF01, 0xFF5F)}
     punctuation = {chr(c) for c in range(0x3000, 0x3040)}
-    return "".join(sorted(gb2312() | repository_text() | ascii_ | fullwidth | punctuation | set("—…‘’“”·％±×÷≤≥−")))
+    return "".join(
+        sorted(gb2312() | repository_text() | ascii_ | fullwidth | punctuation | set("—…‘’“”·％±×÷≤≥−"))
+    )
 
 
 def main(source: str) -> None:

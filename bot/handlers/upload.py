@@ -11,8 +11,9 @@ from telegram import Document, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType, FileSizeLimit
 from telegram.error import BadRequest, TelegramError
 
-from bot.auth import addressed_to_bot, ensure_admin
+from bot.auth import addressed_to_bot
 from bot.context import Context, Lang, lang_of, session_factory, settings_of
+from bot.handlers import precheck
 from bot.render import esc, keep_typing, reply_long
 from bot.reportview import local_time, report_keyboard, summary_html
 from core.extract import SUPPORTED
@@ -76,7 +77,8 @@ async def on_document(update: Update, context: Context) -> None:
     message = update.effective_message
     if message.chat.type != ChatType.PRIVATE and not addressed_to_bot(update, context):
         return  # files shared in a group are not for the bot unless it is mentioned
-    if not await ensure_admin(update, context, "上传报告", "upload reports"):
+    if precheck.check_only(update, context):  # 仅检查，不入库
+        await precheck.on_document(update, context)
         return
     lang = lang_of(update)
     document = message.document
@@ -87,7 +89,7 @@ async def on_document(update: Update, context: Context) -> None:
         return
     await message.reply_text(tr(lang, f"正在解析 <b>{esc(name)}</b>…", f"Parsing <b>{esc(name)}</b>…"))
     async with keep_typing(context.bot, message.chat_id):
-        data = await _download(update, context, lang)
+        data = await download(context, message.chat_id, document.file_id, lang)
         if data is None:
             return
         # ingest_bytes parses in a worker process (core.limits): polling and reminders keep running.
@@ -103,10 +105,10 @@ async def on_document(update: Update, context: Context) -> None:
     )
 
 
-async def _download(update: Update, context: Context, lang: Lang) -> bytes | None:
-    message = update.effective_message
+async def download(context: Context, chat_id: int, file_id: str, lang: Lang) -> bytes | None:
+    """The file's bytes; None once the chat was told why it could not be downloaded."""
     try:
-        file = await message.document.get_file()
+        file = await context.bot.get_file(file_id)
         buffer = io.BytesIO()
         await file.download_to_memory(buffer)
     except BadRequest as exc:
@@ -118,11 +120,12 @@ async def _download(update: Update, context: Context, lang: Lang) -> bytes | Non
             )
         else:
             text = tr(lang, f"无法下载文件：{exc}", f"Could not download the file: {exc}")
-        await message.reply_text(esc(text))
+        await context.bot.send_message(chat_id, esc(text))
         return None
     except TelegramError as exc:
         log.warning("Download failed: %s", exc)
-        await message.reply_text(
+        await context.bot.send_message(
+            chat_id,
             tr(
                 lang,
                 "下载文件失败，请稍后重新发送。",

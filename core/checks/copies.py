@@ -26,6 +26,14 @@ _MIN_CHARS = 200
 _MIN_FIGURES = 8
 
 
+def section_similarity(report: ParsedReport, previous: ParsedReport, sid: str, min_chars: int = _MIN_CHARS) -> float | None:
+    """How alike one section is in the two reports (0–100), None when either is too short to tell."""
+    this, last = squash(report.sections.get(sid, "")), squash(previous.sections.get(sid, ""))
+    if len(this) < min_chars or len(last) < min_chars:
+        return None
+    return fuzz.ratio(this, last)
+
+
 def _narrative(report: ParsedReport) -> str:
     return squash("".join(report.sections.values()) or report.text)
 
@@ -39,9 +47,8 @@ def _narrative_finding(report: ParsedReport, previous: ParsedReport) -> list[Fin
         return []
     same = [
         sid
-        for sid, text in report.sections.items()
-        if len(squash(text)) >= _MIN_CHARS
-        and fuzz.ratio(squash(text), squash(previous.sections.get(sid, ""))) >= NARRATIVE_THRESHOLD
+        for sid in report.sections
+        if (section_similarity(report, previous, sid) or 0) >= NARRATIVE_THRESHOLD
     ]
     sections = f"（雷同的部分：{'、'.join(same)}）" if same else ""
     return [

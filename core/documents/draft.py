@@ -72,13 +72,17 @@ class Draft:
         return {c.key: fmt(c.value) for c in self.carried}
 
 
-async def build_draft(session: AsyncSession, agency: Agency, year: int, deadline: date | None = None) -> Draft:
+async def build_draft(
+    session: AsyncSession, agency: Agency, year: int, deadline: date | None = None
+) -> Draft:
     """The draft of ``agency``'s ``year`` report, from its stored report for ``year`` − 1 (if any)."""
     assert agency.id is not None
     template = template_for_year(year)
     row = await current_report(session, agency.id, year - 1)
     previous = await load_parsed(session, row, agency) if row is not None else None
-    draft = Draft(agency.name, year, template, _title(agency.name, year, previous), previous, deadline=deadline)
+    draft = Draft(
+        agency.name, year, template, _title(agency.name, year, previous), previous, deadline=deadline
+    )
     if previous is not None:
         _carry(draft, previous)
     return draft
@@ -88,7 +92,9 @@ def _title(agency: str, year: int, previous: ParsedReport | None) -> str:
     """Last year's title with this year in it (the same wording keeps the same deadline tier), else the
     agency's name and the year."""
     if previous and previous.title and previous.year and str(previous.year) in previous.title:
-        return _YEAR.sub(lambda m: str(year) if m.group(1) == str(previous.year) else m.group(1), previous.title)
+        return _YEAR.sub(
+            lambda m: str(year) if m.group(1) == str(previous.year) else m.group(1), previous.title
+        )
     return f"{agency}{year}年政府信息公开工作年度报告"
 
 
@@ -144,7 +150,11 @@ def draft_docx(draft: Draft) -> bytes:
             word.paragraph(document, f"（文字描述{fees}。）" if fees else "（文字描述）")
     word.paragraph(document, "")
     word.paragraph(document, draft.agency, align_right=True)
-    when = f"须于{draft.deadline.year}年{draft.deadline.month}月{draft.deadline.day}日前公布；" if draft.deadline else ""
+    when = (
+        f"须于{draft.deadline.year}年{draft.deadline.month}月{draft.deadline.day}日前公布；"
+        if draft.deadline
+        else ""
+    )
     word.note(document, f"{NOTE_MARK}{when}落款日期请填写实际公布的日期。公布前请删除所有灰色的填写提示。")
     return word.docx_bytes(document)
 

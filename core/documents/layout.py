@@ -87,7 +87,9 @@ def _table3(table: TableDef, figures: Mapping[str, str]) -> Layout:
     columns = block.columns
     printed = [row for row in block.rows if not row.sum_of]
     labels = len(_TABLE3_LABEL_WIDTHS)
-    layout = Layout(table.id, 3 + len(printed), (*_TABLE3_LABEL_WIDTHS, *[_TABLE3_FIGURE_WIDTH] * len(columns)))
+    layout = Layout(
+        table.id, 3 + len(printed), (*_TABLE3_LABEL_WIDTHS, *[_TABLE3_FIGURE_WIDTH] * len(columns))
+    )
     note = next(a for a in block.aliases if "勾稽" in a)  # the header cell the template prints its rule in
     layout.add(Spot(0, 0, note, rowspan=3, colspan=labels, header=True))
     layout.add(Spot(0, labels, block.label, colspan=len(columns), header=True))

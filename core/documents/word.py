@@ -131,7 +131,12 @@ def grid_table(document: Document, layout: Layout, *, size: float = 10) -> Table
 
 
 def simple_table(
-    document: Document, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int], *, size: float = 9
+    document: Document,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[int],
+    *,
+    size: float = 9,
 ) -> Table:
     """A plain bordered table: a bold header row, then ``rows``."""
     table = document.add_table(rows=1 + len(rows), cols=len(header))

@@ -45,7 +45,9 @@ def drawable(text: str) -> str:
         if ord(ch) in covered or ch.isspace():
             out.append(ch)
         else:
-            out.append("".join(w.capitalize() for w in lazy_pinyin(ch)) if "\u3400" <= ch <= "\u9fff" else "?")
+            out.append(
+                "".join(w.capitalize() for w in lazy_pinyin(ch)) if "\u3400" <= ch <= "\u9fff" else "?"
+            )
     return "".join(out)
 
 

@@ -249,31 +249,45 @@ async def _store(
     )
 
 
+async def stored_agency(
+    session: AsyncSession, report: ParsedReport, *, lock: bool = False
+) -> tuple[Agency | None, str]:
+    """The stored agency ``report`` belongs to, and its printed name (spaces normalised); None when it
+    is new. ``lock``: rows read FOR UPDATE, as storing needs."""
+    name = " ".join((report.agency or "").split())
+    query = select(Agency).where(Agency.name == name)
+    agency = await session.scalar(query.with_for_update() if lock else query)
+    if agency is not None:
+        return agency, name
+    # The same agency printed with or without its city. Many agencies share a key (every county has a
+    # 财政局), so this is read only for a name not seen yet.
+    key = match_key(name, report.region)
+    query = select(Agency).where(Agency.match_key == key)
+    rows = await session.scalars(query.with_for_update() if lock else query)
+    same = [
+        a
+        for a in rows
+        if any(same_agency(n, a.region, name, report.region) for n in (a.name, *(a.aliases or [])))
+    ]
+    return (same[0] if len(same) == 1 else None), name
+
+
 async def _agency_for(session: AsyncSession, report: ParsedReport) -> Agency:
     """The stored agency this report belongs to, created when new; short name and region kept fresh."""
-    name = " ".join((report.agency or "").split())
-    agency = await session.scalar(select(Agency).where(Agency.name == name).with_for_update())
+    agency, name = await stored_agency(session, report, lock=True)
     changed = False
     if agency is None:
-        # The same agency printed with or without its city: reuse it and remember this printing. Many
-        # agencies share a key (every county has a 财政局), so this is read only for a name not seen yet.
-        key = match_key(name, report.region)
-        rows = await session.scalars(select(Agency).where(Agency.match_key == key).with_for_update())
-        same = [
-            a
-            for a in rows
-            if any(same_agency(n, a.region, name, report.region) for n in (a.name, *(a.aliases or [])))
-        ]
-        if len(same) != 1:
-            agency = Agency(
-                name=name, short_name=report.short_name or name, region=report.region, match_key=key
-            )
-            session.add(agency)
-            await session.flush()
-            return agency
-        agency = same[0]
-        if name not in (agency.aliases or []):
-            agency.aliases, changed = [*(agency.aliases or []), name], True
+        agency = Agency(
+            name=name,
+            short_name=report.short_name or name,
+            region=report.region,
+            match_key=match_key(name, report.region),
+        )
+        session.add(agency)
+        await session.flush()
+        return agency
+    if agency.name != name and name not in (agency.aliases or []):
+        agency.aliases, changed = [*(agency.aliases or []), name], True
     if report.short_name and report.short_name != agency.short_name:
         agency.short_name, changed = report.short_name, True
     if report.region and not (agency.region or "").endswith(report.region):

@@ -1,0 +1,165 @@
+"""仅检查，不入库: a report file checked before it is published, never stored or counted as published.
+
+A file whose caption asks for it (仅检查 / check) is checked at once, by anyone. A file from someone who
+may not store reports (not an admin) is no longer only refused: the reply offers the check as a button, and
+the file waits for that choice in :class:`PendingUploads` (not downloaded until the button is pressed).
+core.precheck does the checking; this module reads the update and renders.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.auth import is_admin
+from bot.context import Context, Lang, lang_of, session_factory, settings_of
+from bot.render import esc, keep_typing, reply_long
+from bot.reportview import describe_html, findings_html
+from core.model import ReportError
+from core.precheck import check_file
+from core.qa.wording import tr
+
+PREFIX = "pc"
+PENDING_KEY = "pending_uploads"
+CHECK_WORDS = ("仅检查", "只检查", "检查", "不入库", "check")
+
+
+@dataclass(frozen=True)
+class PendingUpload:
+    chat_id: int
+    file_id: str
+    filename: str
+
+
+class PendingUploads:
+    """Uploaded files waiting for the user's choice, under short tokens; the oldest are forgotten first.
+
+    In memory (bot_data) for now: a restart forgets them and the button then says so. #17 moves
+    conversation state into the database behind this same interface.
+    """
+
+    def __init__(self, limit: int = 1000) -> None:
+        self._items: OrderedDict[str, PendingUpload] = OrderedDict()
+        self._limit = limit
+
+    def add(self, upload: PendingUpload) -> str:
+        token = secrets.token_urlsafe(6)
+        self._items[token] = upload
+        while len(self._items) > self._limit:
+            self._items.popitem(last=False)
+        return token
+
+    def take(self, token: str, chat_id: int) -> PendingUpload | None:
+        """The upload waiting under ``token`` in ``chat_id``, removed; None if unknown or another chat's."""
+        upload = self._items.get(token)
+        if upload is None or upload.chat_id != chat_id:
+            return None
+        del self._items[token]
+        return upload
+
+
+def pending_uploads(context: Context) -> PendingUploads:
+    return context.bot_data.setdefault(PENDING_KEY, PendingUploads())
+
+
+def wants_check_only(message: Message) -> bool:
+    caption = (message.caption or "").strip().lower()
+    return any(word in caption for word in CHECK_WORDS)
+
+
+def check_only(update: Update, context: Context) -> bool:
+    """Whether this upload is for 仅检查 rather than for storing."""
+    user = update.effective_user
+    return wants_check_only(update.effective_message) or not is_admin(
+        settings_of(context), user.id if user else None
+    )
+
+
+def handlers() -> list[BaseHandler]:
+    return [CallbackQueryHandler(on_check_button, pattern=rf"^{PREFIX}:[\w-]+$")]
+
+
+async def on_document(update: Update, context: Context) -> None:
+    """An upload to check only: checked now when the caption asks, else the check is offered."""
+    from bot.handlers.upload import refusal  # the same refusals as a stored upload
+
+    message = update.effective_message
+    lang = lang_of(update)
+    document = message.document
+    reason = refusal(document, settings_of(context), lang)
+    if reason:
+        await message.reply_text(esc(reason))
+        return
+    name = document.file_name or "report"
+    if wants_check_only(message):
+        await _check(update, context, document.file_id, name)
+        return
+    token = pending_uploads(context).add(PendingUpload(message.chat_id, document.file_id, name))
+    text = tr(
+        lang,
+        f"只有管理员可以将报告入库。可以<b>仅检查</b> <b>{esc(name)}</b>：查出问题并与上年报告比对，不入库，不计为已公布。",
+        f"Only administrators can store reports. You can <b>check</b> <b>{esc(name)}</b> only: findings and a "
+        "comparison with last year's report, nothing stored or counted as published.",
+    )
+    button = InlineKeyboardButton(
+        tr(lang, "仅检查，不入库", "Check only, don't store"), callback_data=f"{PREFIX}:{token}"
+    )
+    await message.reply_text(text, reply_markup=InlineKeyboardMarkup([[button]]))
+
+
+async def on_check_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    lang = lang_of(update)
+    token = (query.data or "").split(":", 1)[1]
+    upload = pending_uploads(context).take(token, update.effective_chat.id)
+    if upload is None:
+        await query.answer(
+            tr(lang, "这个文件已过期，请重新发送。", "This file has expired; please send it again."),
+            show_alert=True,
+        )
+        return
+    await query.answer()
+    if query.message and query.message.reply_markup:
+        await query.edit_message_reply_markup(None)
+    await _check(update, context, upload.file_id, upload.filename)
+
+
+async def _check(update: Update, context: Context, file_id: str, name: str) -> None:
+    from bot.handlers.upload import download
+
+    chat_id = update.effective_chat.id
+    lang = lang_of(update)
+    settings = settings_of(context)
+    await context.bot.send_message(
+        chat_id,
+        tr(lang, f"正在检查 <b>{esc(name)}</b>（不入库）…", f"Checking <b>{esc(name)}</b> (not stored)…"),
+    )
+    async with keep_typing(context.bot, chat_id):
+        data = await download(context, chat_id, file_id, lang)
+        if data is None:
+            return
+        try:
+            result = await check_file(session_factory(context), data, name, settings.now().date())
+        except ReportError as exc:
+            await context.bot.send_message(
+                chat_id,
+                tr(lang, f"❌ 无法读取 <b>{esc(name)}</b>：", f"❌ Could not read <b>{esc(name)}</b>: ")
+                + esc(exc),
+            )
+            return
+    await reply_long(
+        update.effective_message, check_html(result.report, name, lang, result.previous is not None)
+    )
+
+
+def check_html(report, name: str, lang: Lang, compared: bool) -> str:  # noqa: ANN001
+    head = tr(lang, f"🔎 仅检查，未入库：<b>{esc(name)}</b>", f"🔎 Checked, not stored: <b>{esc(name)}</b>")
+    if compared:
+        head += tr(
+            lang, f"（已与 {report.year - 1} 年度报告比对）", f" (compared with the {report.year - 1} report)"
+        )
+    return f"{head}\n\n{describe_html(report, lang)}\n\n{findings_html(report, lang)}"
