@@ -31,7 +31,7 @@ from telegram.ext import (
 from bot import auth
 from bot.context import SETTINGS_KEY, SF_KEY, Context, lang_of
 from bot.delivery import RetryingRateLimiter
-from bot.handlers import ask, callbacks, deadlines, reports, start, upload
+from bot.handlers import ask, callbacks, deadlines, documents, precheck, reports, start, upload
 from bot.processor import ChatOrderedProcessor
 from core.settings import Settings
 from core.storage.agencies import warm_agency_index
@@ -46,6 +46,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("check", "检查某单位的报告，如 /check 定海区", "Check an agency's report, e.g. /check 定海区"),
     ("export", "导出数据：/export csv 或 /export xlsx", "Export data: /export csv or /export xlsx"),
     ("chart", "指标柱状图，如 /chart 收到申请", "Bar chart of a figure, e.g. /chart requests"),
+    ("draft", "预填的年度报告草稿（Word），如 /draft 定海区 2021", "Prefilled report draft (Word), e.g. /draft 定海区 2021"),
+    ("compare", "两个年度的报告对比，如 /compare 定海区 2020 2021", "Two years compared, e.g. /compare 定海区 2020 2021"),
     ("subscribe", "订阅报告截止日期提醒", "Subscribe to report deadline reminders"),
     ("unsubscribe", "取消订阅", "Unsubscribe"),
     ("deadlines", "即将到期的截止日期", "Upcoming deadlines"),
@@ -113,6 +115,8 @@ def register_handlers(application: Application) -> None:
     application.add_handlers(
         [
             *callbacks.handlers(),
+            *documents.handlers(),
+            *precheck.handlers(),
             MessageHandler(filters.TEXT & ~filters.COMMAND, ask.on_text),
             MessageHandler(filters.COMMAND, start.unknown_command),
             CallbackQueryHandler(callbacks.stale_button),

@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.checks.copies import NARRATIVE_THRESHOLD, section_similarity
-from core.deadlines.rules import deadline_for, load_rules
+from core.deadlines.rules import report_deadline
 from core.documents.draft import NOTE_MARK
 from core.limits import read_report_bounded
 from core.model import Finding, ParsedReport
@@ -65,7 +65,7 @@ async def precheck(sf: async_sessionmaker[AsyncSession], report: ParsedReport, t
         last = own[0] if own else None
         report.findings = await checked_findings(session, row, report, Context(last, peers))
         previous = await load_parsed(session, last, agency, full=False) if last else None
-        deadline, tier = await _deadline(session, agency, report)
+        deadline, tier = await report_deadline(session, agency, report.agency, report.title, report.year)
     report.findings += _comparison(report, previous, agency, tier)
     report.findings += _draft_notes(report) + _timing(report, deadline, today)
     return Precheck(report, agency, previous, deadline)
@@ -81,14 +81,6 @@ def _unknown(report: ParsedReport, agency: Agency | None) -> list[Finding]:
         ),
         *_draft_notes(report),
     ]
-
-
-async def _deadline(session: AsyncSession, agency: Agency, report: ParsedReport) -> tuple[date | None, Tier]:
-    """The date the report must be published by (local rules included, as reminders use) and its tier."""
-    override: Tier | None = agency.tier_override  # type: ignore[assignment]
-    tier = classify(report.agency, report.title, override)
-    assert report.year is not None
-    return deadline_for(agency, tier, report.year, await load_rules(session)), tier
 
 
 def _comparison(

@@ -111,7 +111,7 @@ async def test_subscribe_remind_snooze_and_forged_button(bot: Harness) -> None:
         reminder.text.startswith("⏰ 截止提醒：舟山市定海区卫生健康局的2020年度")
         and "还有30天" in reminder.text
     )
-    assert [b["text"] for b in reminder.buttons] == ["推迟1天", "推迟3天"]
+    assert [b["text"] for b in reminder.buttons] == ["推迟1天", "推迟3天", "📝 2020年度报告草稿"]
     [row] = await bot.rows(ReminderSent)
     assert (row.status, row.message_id, row.offset_days) == ("sent", reminder.message_id, 30)
 

@@ -21,6 +21,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.auth import admin_only, ensure_admin
 from bot.context import Context, session_factory, settings_of
 from bot.delivery import undelivered
+from bot.handlers.documents import draft_button
 from bot.render import ERROR_COLUMNS, clip, esc, reply_long
 from core.deadlines.ics import build_ics, chat_calendar
 from core.deadlines.rules import add_rule, delete_rule, load_rules, parse_rule_spec
@@ -452,7 +453,9 @@ def telegram_sender(context: Context) -> Send:
     async def send(out: Outgoing) -> int | None:
         markup = None
         if out.subscription_id is not None and out.kind in ("upcoming", "due", "overdue"):
-            markup = snooze_keyboard(out.subscription_id, out.report_year)
+            snoozes = snooze_keyboard(out.subscription_id, out.report_year).inline_keyboard
+            draft = [[draft_button(out.agency_id, out.report_year)]] if out.agency_id is not None else []
+            markup = InlineKeyboardMarkup([*snoozes, *draft])
         try:
             message = await bot.send_message(out.chat_id, esc(out.text), reply_markup=markup)
         except TelegramError as exc:

@@ -34,7 +34,10 @@ _COMMANDS: dict[Lang, str] = {
         "/reports [页码] — 已存储的报告\n"
         "/check 单位 — 检查某单位报告的问题，如 /check 定海区\n"
         "/export csv 或 /export xlsx — 导出全部数据\n"
-        "/chart 指标 — 指标柱状图，如 /chart 收到申请\n"
+        "/chart 指标 — 指标柱状图，如 /chart 收到申请，/chart 定海区 收到申请\n"
+        "/draft [单位] [年度] — 预填的年度报告草稿（Word）\n"
+        "/compare 单位 2020 2021 — 两个年度的报告对比（Word，加 xlsx 得 Excel）\n"
+        "发送报告文件并在说明里写“仅检查” — 检查并与上年比对，不入库\n"
         "/subscribe 单位 — 订阅报告截止日期提醒；/unsubscribe 取消\n"
         "/deadlines — 即将到期的截止日期；/ics — 日历文件"
     ),
@@ -43,7 +46,10 @@ _COMMANDS: dict[Lang, str] = {
         "/reports [PAGE] — stored reports\n"
         "/check AGENCY — problems found in an agency's report, e.g. /check 定海区\n"
         "/export csv or /export xlsx — export all data\n"
-        "/chart METRIC — bar chart of a figure, e.g. /chart requests\n"
+        "/chart METRIC — bar chart of a figure, e.g. /chart requests, /chart 定海区 requests\n"
+        "/draft [AGENCY] [YEAR] — prefilled report draft (Word)\n"
+        "/compare AGENCY 2020 2021 — two years compared (Word; add xlsx for Excel)\n"
+        "Send a report with the caption “check” — checked and compared with last year, not stored\n"
         "/subscribe AGENCY — deadline reminders; /unsubscribe to stop\n"
         "/deadlines — upcoming deadlines; /ics — calendar file"
     ),
@@ -51,11 +57,11 @@ _COMMANDS: dict[Lang, str] = {
 _ROLE: dict[Lang, tuple[str, str]] = {  # (admin, everyone else)
     "zh": (
         "您是管理员：直接发送报告文件即可上传，我会解析、检查并存储。",
-        "上传报告需要管理员权限；提问和订阅提醒对所有人开放。",
+        "报告入库需要管理员权限；提问、订阅提醒和检查报告（仅检查，不入库）对所有人开放。",
     ),
     "en": (
         "You are an administrator: send a report file to upload it; I will parse, check and store it.",
-        "Uploading reports is for administrators; anyone can ask questions and subscribe to reminders.",
+        "Storing reports is for administrators; anyone can ask, subscribe to reminders and check a report (not stored).",
     ),
 }
 

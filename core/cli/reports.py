@@ -19,6 +19,7 @@ from core.cli.common import DbOption, JsonOption, db_url, fail, open_cli_db, pri
 from core.export import FORMATS, Format, export_reports
 from core.limits import read_report_limited
 from core.model import SEVERITIES, Finding, ParsedReport, ReportError
+from core.precheck import precheck
 from core.render import render_tables, text_table
 from core.render.summary import KEY_FIGURES, TEMPLATE_NAMES, format_number
 from core.settings import get_settings
@@ -273,10 +274,11 @@ def check_cmd(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Check a report file, or re-check an agency's stored report (with its previous year and peers)."""
+    """Check a report file without storing it (compared with the agency's stored report of the year
+    before), or re-check an agency's stored report (with its previous year and peers)."""
     path = Path(target)
     if path.is_file():
-        report = _read(path)
+        report = run(_check_file(db_url(db), _read(path)))
         findings, report_id = report.findings, None
     else:
         report, findings, report_id = run(_check_stored(db_url(db), target, year))
@@ -294,6 +296,11 @@ def check_cmd(
         return
     typer.echo(f"{report.agency or '（未识别单位）'} {report.year or ''}年度报告")
     typer.echo(summarize(findings))
+
+
+async def _check_file(url: str, report: ParsedReport) -> ParsedReport:
+    async with open_cli_db(url) as sf:
+        return (await precheck(sf, report, get_settings().now().date())).report
 
 
 async def _check_stored(url: str, text: str, year: int | None) -> tuple[ParsedReport, list[Finding], int]:

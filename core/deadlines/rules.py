@@ -24,7 +24,7 @@ from core.storage.agencies import canon, split_units
 from core.storage.db import write_session
 from core.storage.models import Agency
 from core.textnorm import squash
-from core.tiers import STATUTORY_DEADLINES, TIER_NAMES, TIERS, parse_tier
+from core.tiers import STATUTORY_DEADLINES, TIER_NAMES, TIERS, Tier, classify, parse_tier
 
 RULE_TIERS = (*TIERS, "custom")
 
@@ -236,3 +236,12 @@ async def delete_rule(sf: async_sessionmaker[AsyncSession], rule_id: int) -> boo
     async with write_session(sf) as session:
         result = await session.execute(delete(DeadlineRule).where(DeadlineRule.id == rule_id))
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def report_deadline(
+    session: AsyncSession, agency: Agency, printed_name: str | None, title: str | None, report_year: int
+) -> tuple[date | None, Tier]:
+    """When a report printed as ``printed_name`` with ``title`` must be published, and its tier: the
+    agency's own tier if set, else the one its name and title say (core.tiers)."""
+    tier = classify(printed_name or agency.name, title, agency.tier_override)  # type: ignore[arg-type]
+    return deadline_for(agency, tier, report_year, await load_rules(session)), tier
