@@ -528,20 +528,23 @@ def fill_template_2021(
     year: int = 2021,
     published_on: date | None = None,
     prose: Mapping[str, str] | None = None,
+    base: bytes | None = None,
 ) -> bytes:
-    """The national 2021 Word template (tests/data/template-2021.docx) with its cells filled in.
+    """The national 2021 Word template (tests/data/template-2021.docx) with its cells filled in; ``base``:
+    another document in that format instead (a drafted report), whose title is kept.
 
     Cells are found by their printed labels, as a clerk fills the form; everything else (Word's merges,
     the full-width spaces in cells left empty) stays as the template has it.
     """
-    document = docx.Document(str(TEMPLATE_2021_DOCX))
+    document = docx.Document(io.BytesIO(base) if base else str(TEMPLATE_2021_DOCX))
     texts = _prose(values, agency, year, prose)
     paragraphs = document.paragraphs
     placeholders = [p for p in paragraphs if p.text.startswith("（文字描述")]
     for p, section in zip(placeholders, ("一", "五", "六"), strict=True):
         _set_paragraph(p, texts[section])
-    heading = next(p for p in paragraphs if "年度报告格式模板" in p.text)
-    _set_paragraph(heading, _title(agency, year, title))
+    if base is None:
+        heading = next(p for p in paragraphs if "年度报告格式模板" in p.text)
+        _set_paragraph(heading, _title(agency, year, title))
     active, apply, review = document.tables
     tpl = TEMPLATES["2021"]
     by_label = {squash(row.label): (block, row) for block in tpl.table("二").blocks for row in block.rows}

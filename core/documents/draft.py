@@ -21,6 +21,7 @@ from docx.document import Document
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.checks.evidence import fmt
+from core.deadlines.rules import report_deadline
 from core.documents import word
 from core.documents.layout import table_layouts
 from core.model import ParsedReport
@@ -72,17 +73,15 @@ class Draft:
         return {c.key: fmt(c.value) for c in self.carried}
 
 
-async def build_draft(
-    session: AsyncSession, agency: Agency, year: int, deadline: date | None = None
-) -> Draft:
-    """The draft of ``agency``'s ``year`` report, from its stored report for ``year`` − 1 (if any)."""
+async def build_draft(session: AsyncSession, agency: Agency, year: int) -> Draft:
+    """The draft of ``agency``'s ``year`` report, from its stored report for ``year`` − 1 (if any), with
+    the date it must be published by (local deadline rules included)."""
     assert agency.id is not None
     template = template_for_year(year)
     row = await current_report(session, agency.id, year - 1)
     previous = await load_parsed(session, row, agency) if row is not None else None
-    draft = Draft(
-        agency.name, year, template, _title(agency.name, year, previous), previous, deadline=deadline
-    )
+    draft = Draft(agency.name, year, template, _title(agency.name, year, previous), previous)
+    draft.deadline, _ = await report_deadline(session, agency, agency.name, draft.title, year)
     if previous is not None:
         _carry(draft, previous)
     return draft
