@@ -37,7 +37,7 @@ def texts(outputs) -> str:
 
 async def test_start_in_chinese_and_english_with_example_buttons(bot: Harness):
     (reply,) = await bot.say(USER, "/start")
-    assert "年度报告" in reply.text and "上传报告需要管理员权限" in reply.text
+    assert "年度报告" in reply.text and "报告入库需要管理员权限" in reply.text
     assert reply.buttons and all(b["callback_data"].startswith("ex:zh:") for b in reply.buttons)
     (reply,) = await bot.say(USER, "/help", language_code="en")
     assert "annual reports" in reply.text and "/check AGENCY" in reply.text
@@ -127,12 +127,15 @@ async def test_unreadable_file_gets_the_reason(bot: Harness):
     assert reply.text.startswith("❌ 无法读取 broken.docx") and "损坏" in reply.text
 
 
-async def test_non_admin_upload_is_refused_politely(bot: Harness):
+async def test_non_admin_upload_is_not_stored_but_offered_the_check(bot: Harness):
     (reply,) = await bot.upload(USER, seed("003").name, seed("003").read_bytes())
-    assert "只有管理员可以上传报告" in reply.text and "提问" in reply.text
+    assert "只有管理员可以将报告入库" in reply.text and "仅检查" in reply.text
+    assert [b["text"] for b in reply.buttons] == ["仅检查，不入库"]
     (reply,) = await bot.upload(USER, "x.pdf", b"%PDF", language_code="en")
-    assert "only administrators can upload reports" in reply.text
-    assert bot.emu.calls_of("getFile") == []
+    assert "Only administrators can store reports" in reply.text
+    assert bot.emu.calls_of("getFile") == []  # nothing downloaded until the check is asked for
+    (reply,) = await bot.upload(USER, "setup.exe", b"MZ")
+    assert "不支持的文件类型（.exe）" in reply.text and not reply.buttons
 
 
 async def test_undo_by_admin_and_forged_undo_refused(bot: Harness):
