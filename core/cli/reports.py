@@ -25,7 +25,7 @@ from core.render.summary import KEY_FIGURES, TEMPLATE_NAMES, format_number
 from core.settings import get_settings
 from core.storage.agencies import resolve_agency
 from core.storage.bulk import ingest_many
-from core.storage.db import write_session
+from core.storage.db import has_database, write_session
 from core.storage.ingest import (
     DeleteResult,
     delete_report,
@@ -278,7 +278,9 @@ def check_cmd(
     before), or re-check an agency's stored report (with its previous year and peers)."""
     path = Path(target)
     if path.is_file():
-        report = run(_check_file(db_url(db), _read(path)))
+        report = _read(path)
+        if has_database(db_url(db)):  # nothing to compare with otherwise, and no database is made for it
+            report = run(_check_file(db_url(db), report))
         findings, report_id = report.findings, None
     else:
         report, findings, report_id = run(_check_stored(db_url(db), target, year))

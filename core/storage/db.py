@@ -58,6 +58,14 @@ def json_text(value: Any) -> str:
         return json.dumps(value)
 
 
+def has_database(url: str) -> bool:
+    """Whether there is a database to read at ``url`` (an SQLite file that exists; any server URL)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return True
+    return bool(parsed.database) and parsed.database != ":memory:" and Path(parsed.database).is_file()
+
+
 def make_engine(url: str, *, in_loop: bool = False) -> AsyncEngine:
     """``in_loop``: SQLite statements run on the event loop's thread (core.storage.sqlite_in_loop), for a
     program with a single task; PostgreSQL's driver is asynchronous by itself and ignores it."""
