@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+import bench_documents as bench_documents_module
 import bench_paths
 import docx
 from bench_bot import ask_throughput, questions, upload_files, upload_throughput
@@ -373,6 +374,12 @@ def bench_bot(sizes: Sizes, figures: Figures, sqlite_url: str) -> None:
 # ---------------------------------------------------------------- memory, main
 
 
+def bench_documents(figures: Figures, sqlite_url: str) -> None:
+    heading("Documents", f"median of {bench_documents_module.RUNS} on the loaded SQLite database: draft, comparison, chart")
+    for name, value in asyncio.run(bench_documents_module.measure(sqlite_url)).items():
+        figures.add(name, value, "ms")
+
+
 def bench_memory(figures: Figures, tree: TreePeak) -> None:
     heading(
         "Memory",
@@ -416,6 +423,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench_parse(sizes, figures)
             sqlite_url = bench_ingest(sizes, figures, workdir)
             bench_bot(sizes, figures, sqlite_url)
+            bench_documents(figures, sqlite_url)
             bench_qa(sizes, figures, workdir)
         bench_memory(figures, tree)
         bench_host(figures, "end")
