@@ -3,7 +3,7 @@
 It is only a client of the emulator; the bot on the other side is the production Application. Lines are
 read until EOF, so it can be scripted: ``printf '定海区收到多少申请\\n' | python -m bot``.
 
-- ``/upload PATH`` sends a file; ``/quit`` (or end of input) leaves.
+- ``/upload PATH`` sends a file (``/upload PATH 仅检查``: to be checked only); ``/quit`` (or end of input) leaves.
 - Buttons under the bot's last message with buttons are numbered; typing the number presses it.
 - Files and pictures the bot sends are saved to a temporary folder and their paths printed.
 """
@@ -98,14 +98,22 @@ class TerminalChat:
     def push(self, line: str) -> str | None:
         """Turn a typed line into an update; returns an error to print instead, if any."""
         if line.startswith("/upload"):
-            arg = line[len("/upload") :].strip().strip("'\"")
+            arg = line[len("/upload") :].strip()
+            caption = next((w for w in ("仅检查", "check") if arg.endswith(" " + w)), None)
+            arg = arg.removesuffix(" " + caption).strip() if caption else arg  # a check only, not stored
+            arg = arg.strip("'\"")
             if not arg:
-                return "用法：/upload 文件路径"
+                return "用法：/upload 文件路径 [仅检查]"
             path = Path(arg).expanduser()
             if not path.is_file():
                 return f"找不到文件：{path}"
             self.emu.push_document(
-                self.chat_id, self.user_id, path.name, path.read_bytes(), language_code=self.language_code
+                self.chat_id,
+                self.user_id,
+                path.name,
+                path.read_bytes(),
+                caption=caption,
+                language_code=self.language_code,
             )
             return None
         if line.isdigit() and self.buttons:
@@ -133,7 +141,7 @@ class TerminalChat:
     async def run(self, stop: asyncio.Event) -> None:
         if self.interactive:
             self.say(
-                "终端聊天已连接到机器人（本地模拟的 Telegram）。直接输入问题；/upload 文件路径 上传报告；"
+                "终端聊天已连接到机器人（本地模拟的 Telegram）。直接输入问题；/upload 文件路径 上传报告（末尾加“仅检查”则只检查不入库）；"
             )
             self.say("输入按钮前的数字按下按钮；/start 查看说明；/quit 退出。\n")
         lines: asyncio.Queue[str | None] = asyncio.Queue()

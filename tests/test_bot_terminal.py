@@ -23,6 +23,7 @@ async def test_terminal_chat_types_uploads_and_presses_buttons(seeded_sf, tmp_pa
             "/start",
             "1",
             f"/upload {seed('001')}",
+            f"/upload {seed('001')} 仅检查",
             "/upload /no/such/file",
             "/export",
             "/quit",
@@ -41,6 +42,7 @@ async def test_terminal_chat_types_uploads_and_presses_buttons(seeded_sf, tmp_pa
     assert "[1] 定海区收到多少申请" in text  # /start's example buttons, numbered
     assert text.count("34 件") == 2  # pressing 1 asked the example
     assert "该报告已存在，上传于" in text  # seed 001 was preloaded
+    assert "仅检查，未入库：001_" in text  # the same file checked only
     assert "找不到文件：/no/such/file" in text
     saved = next(line for line in text.splitlines() if "[文件]" in line).split("] ", 1)[1]
     assert Path(saved).read_bytes().startswith(b"\xef\xbb\xbfreport_id")

@@ -19,7 +19,7 @@ from bot.auth import is_admin
 from bot.context import Context, Lang, lang_of, session_factory, settings_of
 from bot.render import esc, keep_typing, reply_long
 from bot.reportview import describe_html, findings_html
-from core.model import ReportError
+from core.model import ParsedReport, ReportError
 from core.precheck import check_file
 from core.qa.wording import tr
 
@@ -156,7 +156,7 @@ async def _check(update: Update, context: Context, file_id: str, name: str) -> N
     )
 
 
-def check_html(report, name: str, lang: Lang, compared: bool) -> str:  # noqa: ANN001
+def check_html(report: ParsedReport, name: str, lang: Lang, compared: bool) -> str:
     head = tr(lang, f"🔎 仅检查，未入库：<b>{esc(name)}</b>", f"🔎 Checked, not stored: <b>{esc(name)}</b>")
     if compared:
         head += tr(
