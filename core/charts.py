@@ -46,7 +46,7 @@ async def metric_chart(sf: async_sessionmaker[AsyncSession], text: str, lang: La
         mentions = await find_agencies_in_text(session, text)
         unclear = next((m.match for m in mentions if m.agency is None), None)
         if unclear is not None:
-            raise ChartError(_unclear_agency(unclear, lang))
+            raise ChartError(unclear_agency(unclear, lang))
         q = read_question(text, [m.span for m in mentions])
         if q.metric.empty:
             raise ChartError(
@@ -62,7 +62,8 @@ async def metric_chart(sf: async_sessionmaker[AsyncSession], text: str, lang: La
         return await _across_chart(session, q, lang)
 
 
-def _unclear_agency(match: AgencyMatch, lang: Lang) -> str:
+def unclear_agency(match: AgencyMatch, lang: Lang) -> str:
+    """Why a name did not resolve to one agency (ambiguous, a region, unknown), with the candidates."""
     name, names = match.query, "、".join(a.short_name for a in match.candidates[:8])
     if match.kind == "ambiguous":
         return tr(

@@ -48,7 +48,7 @@ async def precheck(sf: async_sessionmaker[AsyncSession], report: ParsedReport, t
     async with sf() as session:
         agency, _ = await stored_agency(session, report)
         if agency is None or report.year is None:
-            report.findings += _unknown(report, agency)
+            report.findings += _unknown(report)
             return Precheck(report, agency, None, None)
         assert agency.id is not None
         # The row it would be stored as, never added to the session: the storing path's lookups and
@@ -71,13 +71,16 @@ async def precheck(sf: async_sessionmaker[AsyncSession], report: ParsedReport, t
     return Precheck(report, agency, previous, deadline)
 
 
-def _unknown(report: ParsedReport, agency: Agency | None) -> list[Finding]:
-    what = "年度" if report.year is None else f"单位「{report.agency or '（未识别）'}」的已入库报告"
+def _unknown(report: ParsedReport) -> list[Finding]:
+    if report.year is None:
+        why = "未能识别报告的年度"
+    else:
+        why = f"没有「{report.agency or '（未识别单位）'}」已入库的报告"
     return [
         Finding(
             "precheck.no_previous",
             "info",
-            f"未找到{what}，无法与上一年度报告比对（上年结转、内容雷同等）。",
+            f"{why}，无法与上一年度报告比对（上年结转、内容雷同等）。",
         ),
         *_draft_notes(report),
     ]

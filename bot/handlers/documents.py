@@ -13,6 +13,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Context, Lang, lang_of, session_factory, settings_of
 from bot.render import ERROR_COLUMNS, clip, esc, keep_typing
+from core.charts import unclear_agency
 from core.deadlines.subscriptions import subscriptions
 from core.documents.compare_excel import comparison_xlsx
 from core.documents.compare_word import comparison_docx
@@ -20,7 +21,7 @@ from core.documents.comparison import ComparisonError, build_comparison, signed
 from core.documents.draft import build_draft, draft_docx
 from core.qa.wording import tr
 from core.render.summary import KEY_FIGURES, format_number
-from core.storage.agencies import AgencyMatch, resolve_agency
+from core.storage.agencies import resolve_agency
 from core.storage.db import parse_id
 from core.storage.models import Agency
 
@@ -61,18 +62,6 @@ def _split(words: list[str]) -> tuple[str, list[int], list[str]]:
     return " ".join(name), years, other
 
 
-def _unresolved(match: AgencyMatch, name: str, lang: Lang) -> str:
-    names = "、".join(a.name for a in match.candidates[:8])
-    if match.kind in ("ambiguous", "region") and names:
-        return tr(
-            lang,
-            f"“{name}”可能指：{names}。请写得更具体。",
-            f"'{name}' may mean: {names}. Please be more specific.",
-        )
-    similar = tr(lang, f"相近的单位：{names}", f" Close names: {names}") if names else ""
-    return tr(lang, f"没有找到“{name}”。", f"No agency named '{name}'.") + similar
-
-
 # ---------------------------------------------------------------- /draft
 
 
@@ -86,7 +75,7 @@ async def draft_command(update: Update, context: Context) -> None:
         match = await resolve_agency(sf, name)
         if match.agency is None:
             buttons = [[draft_button(a.id, year, lang)] for a in match.candidates[:8] if a.id is not None]
-            text = _unresolved(match, clip(name), lang)
+            text = clip(unclear_agency(match, lang), ERROR_COLUMNS)
             if buttons and match.kind in ("ambiguous", "region"):
                 text = tr(
                     lang,
@@ -204,7 +193,7 @@ async def compare_command(update: Update, context: Context) -> None:
     sf = session_factory(context)
     match = await resolve_agency(sf, name)
     if match.agency is None:
-        await message.reply_text(esc(_unresolved(match, clip(name), lang)))
+        await message.reply_text(esc(clip(unclear_agency(match, lang), ERROR_COLUMNS)))
         return
     agency = match.agency
     excel = "xlsx" in other
