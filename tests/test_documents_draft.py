@@ -118,3 +118,14 @@ def test_cli_writes_the_draft(db_url, tmp_path):
     assert read_report(out.read_bytes(), "d.docx").value("apply.carried_over.total") is not None
     bad = cli.invoke(app, ["draft", "定海区卫生健康局", "-o", str(tmp_path / "d.pdf"), "--db", db_url])
     assert bad.exit_code == 1 and ".docx" in bad.output
+
+
+def test_a_2020_draft_uses_the_2019_format_and_reads_back_empty():
+    from core.documents.draft import Draft
+    from core.templates.national import TEMPLATE_2019
+
+    draft = Draft(AGENCY, 2020, TEMPLATE_2019, f"{AGENCY}2020年政府信息公开工作年度报告")
+    report = read_report(draft_docx(draft), "d.docx")
+    assert (report.template, report.year, report.tables_found) == ("2019", 2020, ["二", "三", "四"])
+    assert len(report.cells) == len([c for c in TEMPLATE_2019.cells() if not c.derived])
+    assert not [c for c in report.cells.values() if c.raw.strip()]
