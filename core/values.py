@@ -20,6 +20,7 @@ PLACEHOLDERS = frozenset({"/", "／", "—", "——", "-", "－", "–", "无",
 NO_CHANGE = frozenset({"无变化", "不变", "持平", "无增减", "未变化"})
 
 _NUM = re.compile(r"^(?P<sign>[+\-]|增加?|减少?|新增|增长|下降|净增|净减)?\s*(?P<num>\d{1,15}(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|万|件|条|项|个|批次|批|次|宗|份|家|人次|%)?$")
+_WIDE_THOUSANDS = re.compile(r"(?<=\d)[，、](?=\d{3}(?:\D|$))")  # 424，944.46: a full-width group separator
 _NEGATIVE = ("-", "减", "减少", "下降", "净减")
 _MONEY_SCALE = {"元": 1, "万元": 10_000, "万": 10_000, "亿元": 100_000_000}
 
@@ -36,7 +37,7 @@ def _tidy(n: float) -> int | float:
 
 
 def parse_value(raw: str, unit: Unit = "count") -> ParsedValue:
-    text = clean(raw).replace(" ", "")
+    text = _WIDE_THOUSANDS.sub(",", clean(raw).replace(" ", ""))
     if not text:
         return ParsedValue(None, None, "blank")
     if text in PLACEHOLDERS or set(text) <= set("/／—-－–_"):

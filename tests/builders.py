@@ -229,14 +229,26 @@ def table_layouts(
     subtotal_column: bool = False,
     extra_rows: Mapping[str, Mapping[str, Sequence[Value]]] | None = None,
     wrap_headers: bool = False,
+    column_labels: Mapping[str, str] | None = None,
 ) -> list[Layout]:
     """The report's tables in print order: table 二 (one layout, or one per block), table 三, table 四.
 
     ``extra_rows`` maps a table 二 block key ("item1" …) to extra rows printed after the block's own,
-    e.g. ``{"item1": {"其他主动公开文件": [3, 3, 120]}}``.
+    e.g. ``{"item1": {"其他主动公开文件": [3, 3, 120]}}``. ``column_labels`` prints a table 二 column's
+    header as given, e.g. ``{"amount_wan": "本年收费金额（单位：万\n元）"}``.
     """
     tpl = TEMPLATES[template]
-    wrap = _wrap if wrap_headers else (lambda s: s)
+    plain_wrap = _wrap if wrap_headers else (lambda s: s)
+    relabel = {
+        c.label: (column_labels or {})[c.key]
+        for b in tpl.table("二").blocks
+        for c in b.columns
+        if c.key in (column_labels or {})
+    }
+
+    def wrap(label: str) -> str:
+        return relabel.get(label) or plain_wrap(label)
+
     return [
         *_table2_layouts(tpl, values, split_table2, extra_rows or {}, wrap),
         _table3_layout(tpl, values, subtotal_column, wrap),
@@ -475,6 +487,7 @@ def build_docx(
     extra_rows: Mapping[str, Mapping[str, Sequence[Value]]] | None = None,
     wrap_headers: bool = False,
     merge_style: MergeStyle = "word",
+    column_labels: Mapping[str, str] | None = None,
 ) -> bytes:
     """A Word report written with python-docx: title, the six sections, and tables 二 三 四.
 
@@ -494,6 +507,7 @@ def build_docx(
             subtotal_column=subtotal_column,
             extra_rows=extra_rows,
             wrap_headers=wrap_headers,
+            column_labels=column_labels,
         )
     )
     n_table2 = len(TEMPLATES[template].table("二").blocks) if split_table2 else 1
@@ -627,6 +641,7 @@ def build_pdf(
     subtotal_column: bool = False,
     extra_rows: Mapping[str, Mapping[str, Sequence[Value]]] | None = None,
     wrap_headers: bool = False,
+    column_labels: Mapping[str, str] | None = None,
     split_across_pages: bool = False,
     split_before_row: str = "unavailable.needs_creation",
     repeat_header: bool = False,
@@ -652,6 +667,7 @@ def build_pdf(
             subtotal_column=subtotal_column,
             extra_rows=extra_rows,
             wrap_headers=wrap_headers,
+            column_labels=column_labels,
         )
     )
     n_table2 = len(TEMPLATES[template].table("二").blocks) if split_table2 else 1

@@ -27,7 +27,7 @@ from core.parse.labels import (
 )
 from core.parse.tables import Group
 from core.templates import ColumnDef, RowDef
-from core.textnorm import clean
+from core.textnorm import squash
 from core.values import parse_value
 
 
@@ -377,10 +377,14 @@ class TableReader:
 
     # ------------------------------------------------------------ cells
 
-    def _cell(self, key: str, pc: PCell, column: ColumnDef | None, row_label: str, col_label: str) -> Cell:
+    def _cell(
+        self, key: str, pc: PCell, column: ColumnDef | None, row_label: str, col_label: str, header: str = ""
+    ) -> Cell:
+        """``header``: every header label above the value, for the unit it names; a unit wrapped over two
+        lines (（单位：万 / 元）) must read as 万元, never as 元."""
         unit = column.unit if column else "count"
         raw = pc.raw
-        hint = _MONEY_UNIT.search(clean(col_label)) if unit in ("yuan", "wan") else None
+        hint = _MONEY_UNIT.search(squash(header or col_label)) if unit in ("yuan", "wan") else None
         if hint and parse_value(raw, unit).kind == "number" and not _PRINTED_UNIT.search(raw):
             raw += hint.group(1)  # a bare figure under a header that names its unit: 采购总金额（万元）
         parsed = parse_value(raw, unit)
@@ -442,7 +446,8 @@ class TableReader:
                 )
                 continue
             key = block.block.key_for(row, column)
-            cell = self._cell(key, pc, column, row_label, self._col_label(entry.cols, i, column))
+            header = "".join(c.raw for c in leaf.stack) if leaf is not None else ""
+            cell = self._cell(key, pc, column, row_label, self._col_label(entry.cols, i, column), header)
             self._store(cell)
             if entry.by_position or entry.cols.positional:
                 self._positional_keys.append(key)
