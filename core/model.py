@@ -79,6 +79,11 @@ Block = Paragraph | Table
 class Document:
     kind: SourceKind
     blocks: list[Block]
+    # What the file names itself outside its text: a web page's <title>, a Word file's title property.
+    # Least trusted of the places an agency is read from (a site name often rides along).
+    title: str | None = None
+    # Notes the reader has on its own reading (a text copy's guessed cell alignment), as findings.
+    findings: list[Finding] = field(default_factory=list)
 
     @property
     def tables(self) -> list[Table]:

@@ -188,6 +188,7 @@ def _carry(row: list[GridCell], pending: dict[int, _Span], grid: int, table: int
 def extract_html(html: str, max_cells: int | None = None) -> Document:
     """Read a web page; ``max_cells`` (default: the setting) bounds the table cells, repeated ones included."""
     soup = BeautifulSoup(html, "lxml")
+    title = soup.title.get_text(" ", strip=True) if soup.title else None
     for tag in soup.find_all(_DROP):
         tag.decompose()
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
@@ -195,4 +196,4 @@ def extract_html(html: str, max_cells: int | None = None) -> Document:
     reader = _Reader(get_settings().max_cells if max_cells is None else max_cells)
     reader.walk(soup.body or soup)
     reader.flush()
-    return Document(kind="html", blocks=reader.blocks)
+    return Document(kind="html", blocks=reader.blocks, title=" ".join(title.split()) or None if title else None)

@@ -134,16 +134,16 @@ def parse_document(doc: Document) -> ParsedReport:
     if not paras and not any(s.rows for s in sources):
         raise ReportError("文件内容不像政府信息公开工作年度报告：没有任何文字。")
     sections = TEMPLATES["2021"].sections
-    meta = read_meta(paras, sections)
+    meta = read_meta(paras, sections, doc.title)
     reading = _choose(sources, meta.year)
     if reading.template.sections is not sections:
-        meta = read_meta(paras, reading.template.sections)
+        meta = read_meta(paras, reading.template.sections, doc.title)
     if not _looks_like_report(paras, meta, reading):
         head = (paras[0] if paras else "")[:20]
         raise ReportError(
             f"文件内容不像政府信息公开工作年度报告：没有年报表格，也没有“政府信息公开”标题（开头是“{head}”）。"
         )
-    findings = [*reading.findings, *_completeness(reading, meta)]
+    findings = [*doc.findings, *reading.findings, *_completeness(reading, meta)]
     return ParsedReport(
         agency=meta.agency,
         short_name=meta.short_name,

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
+from rapidfuzz import fuzz
+
 from core.parse.labels import Label, score
 from core.templates import SectionDef
-from core.textnorm import clean
+from core.textnorm import clean, fold_width, to_simplified
 
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "Ｏ": 0, "o": 0}
 _DATE = re.compile(
@@ -44,6 +46,11 @@ _HEADING = re.compile(
     r"^(?:第?(?P<cn>[一二三四五六七八九十]{1,2})(?:部分)?\s*[、.．，,:：]|(?P<ar>[1-9])\s*[、.．]|(?P<ar2>[1-9])\s)\s*(?P<title>.+)$"
 )
 _RUN_ON = re.compile(r"[。：:；;]")
+# A sentence of the body, never a title: it has clause punctuation or opens like one.
+_SENTENCE = re.compile(r"[，。；！？,;]|^(?:根据|按照|依据|依照|本报告|现将|为了?|特此|以下)")
+# What a site appends to a page's <title>: 测试市2025年…报告 - 测试市人民政府门户网站.
+_TITLE_PARTS = re.compile(r"\s*(?:[-_|｜—–]+|\s{2,})\s*")
+_SECTION_FUZZY = 60  # a numbered heading whose number is the section's own needs only this likeness
 
 
 @dataclass
@@ -109,7 +116,7 @@ def _title(paras: list[str]) -> tuple[str | None, int]:
     for i, text in enumerate(paras[:12]):
         if len(text) > 60:
             break
-        if _META_LINE.match(text):
+        if _META_LINE.match(text) or _SENTENCE.search(text) or _HEADING.match(text):
             continue
         if "报告" in text or "年报" in text:
             head = paras[i - 1] if i else ""
@@ -196,14 +203,28 @@ def _region(agency: str | None, prose: str) -> str | None:
     return found.most_common(1)[0][0] if found else None
 
 
-def _signatures(paras: list[str], skip: int) -> list[str]:
-    """Organisation names printed on their own line at the end (or just under the title)."""
-    out = []
-    for text in [*reversed(paras[-5:]), *paras[skip : skip + 3]]:
-        name = _strip_date(text)
-        if _is_org_line(name):
-            out.append(name)
-    return list(dict.fromkeys(out))
+def _org_lines(texts: list[str]) -> list[str]:
+    names = (_strip_date(text) for text in texts)
+    return list(dict.fromkeys(n for n in names if _is_org_line(n)))
+
+
+def _page_title(title: str | None) -> str | None:
+    """The report's title in a web page's <title>, without the site's name around it."""
+    if not title:
+        return None
+    parts = [p for p in _TITLE_PARTS.split(fold_width(to_simplified(title))) if p]
+    found = [p for p in parts if ("报告" in p or "年报" in p) and not _SENTENCE.search(p)]
+    return found[0] if found else None
+
+
+def _agency(subject: str, names: list[str]) -> tuple[str | None, bool]:
+    """The agency a title's subject names, as printed in full among ``names`` (headings, 落款) where it
+    is; and whether it is a government (a region-titled report)."""
+    if not subject or _SENTENCE.search(subject) or "《" in subject:
+        return None, False
+    if _is_region(subject):
+        return _government(subject, names), True
+    return next((n for n in names if n.endswith(subject) or subject in n), subject), False
 
 
 def _published(paras: list[str], skip: int) -> date | None:
@@ -241,13 +262,20 @@ def _section_labels(sections: tuple[SectionDef, ...]) -> tuple[tuple[SectionDef,
     return tuple((sec, Label.of(text)) for sec in sections for text in (sec.title, *sec.aliases))
 
 
-def _section_of(title: str, sections: tuple[SectionDef, ...]) -> SectionDef | None:
+def _section_of(title: str, sections: tuple[SectionDef, ...], number: int | None = None) -> SectionDef | None:
+    """The section a heading names; a heading numbered as the section's own (五、存在问题及改进情况) needs
+    only a likeness to one of its names, as agencies word headings freely."""
     label = Label.of(title)
     best_def, best_score = None, 0
     for sec, alias in _section_labels(sections):
         s = score(label, alias, fuzzy=False)
         if s > best_score:
             best_def, best_score = sec, s
+    if best_def is None and number is not None and 0 < number <= len(sections):
+        own = sections[number - 1]
+        likeness = max(fuzz.partial_ratio(label.core, alias.core) for sec, alias in _section_labels(sections) if sec is own)
+        if likeness >= _SECTION_FUZZY:
+            return own
     return best_def if best_score else None
 
 
@@ -261,11 +289,12 @@ def _heading(text: str, sections: tuple[SectionDef, ...], after: int) -> tuple[S
     head = body[: cut.start()] if cut else body
     if not head or len(head) > 40:
         return None
-    sec = _section_of(head, sections)
+    arabic = m["ar"] or m["ar2"]
+    number = int(arabic) if arabic else _cn_number(m["cn"]) if m["cn"] else None
+    sec = _section_of(head, sections, number)
     if sec is None:
         return None
     index = [s.id for s in sections].index(sec.id) + 1
-    arabic = m["ar"] or m["ar2"]
     if index <= after or (arabic and int(arabic) != index):
         return None
     return sec, bool(cut and body[cut.end() :].strip())
@@ -289,28 +318,34 @@ def split_sections(paras: list[str], sections: tuple[SectionDef, ...]) -> dict[s
     return {k: "\n".join(lines) for k, lines in found.items()}
 
 
-def read_meta(paras: list[str], sections: tuple[SectionDef, ...]) -> Meta:
-    """``paras``: the document's non-empty paragraphs, simplified."""
+def read_meta(paras: list[str], sections: tuple[SectionDef, ...], page_title: str | None = None) -> Meta:
+    """``paras``: the document's non-empty paragraphs, simplified; ``page_title``: a web page's <title>.
+
+    The agency is read, in this order of trust, from the title, a heading (an organisation's name on its
+    own line around the title), the 落款 (the name signed at the end) and the page's <title> — never
+    from a sentence of the body.
+    """
     meta = Meta()
     title, skip = _title(paras)
-    meta.title = title
+    from_page = _page_title(page_title)
+    meta.title = title or from_page
     prose = "\n".join(paras)
-    signatures = _signatures(paras, skip)
-    subject = _subject(title)
-    government = _is_region(subject)
-    if government:
-        meta.agency = _government(subject, signatures)
-    elif subject:
-        meta.agency = next((s for s in signatures if s.endswith(subject) or subject in s), subject)
-    elif signatures:
+    around = [*paras[max(skip - 3, 0) : max(skip - 1, 0)], *paras[skip : skip + 3]]
+    headings = [n for n in _org_lines(around) if not title or n not in title]
+    closing = _org_lines(list(reversed(paras[-5:])))
+    signatures = list(dict.fromkeys([*headings, *closing]))
+    meta.agency, government = _agency(_subject(title), signatures)
+    if meta.agency is None and signatures:
         meta.agency = signatures[0]
+    if meta.agency is None:
+        meta.agency, government = _agency(_subject(from_page), signatures)
     page_agency, page_date = _page_metadata(paras)
     meta.agency = meta.agency or page_agency
     if meta.agency:
         meta.short_name = short_name(meta.agency, government)
     meta.region = _region(meta.agency, prose)
     meta.published_on = _published(paras, skip) or page_date
-    meta.year = _year(title, prose, meta.published_on)
+    meta.year = _year(meta.title, prose, meta.published_on)
     body = paras[skip:]
     while body and (_is_date_line(body[-1]) or _strip_date(body[-1]) in signatures):
         body.pop()  # the signature and date under the last section
