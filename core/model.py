@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-SourceKind = Literal["docx", "pdf", "text", "html", "derived", "prose"]
+SourceKind = Literal["docx", "doc", "xlsx", "pdf", "text", "html", "derived", "prose"]
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 

@@ -112,7 +112,7 @@ async def test_too_large_file_is_refused_without_downloading(bot: Harness):
     [
         ("setup.exe", b"MZ\x90\x00", "不支持的文件类型（.exe）"),
         ("scan.png", b"\x89PNG\r\n\x1a\n", "不支持的文件类型（.png）"),
-        ("old.doc", b"\xd0\xcf\x11\xe0", "另存为 .docx"),
+        ("slides.ppt", b"\xd0\xcf\x11\xe0", "不支持的文件类型（.ppt）"),
     ],
 )
 async def test_unsupported_file_types_are_refused(bot: Harness, filename, data, expected):

@@ -122,7 +122,7 @@ def test_nul_heavy_or_control_heavy_bytes_are_binary() -> None:
 @pytest.mark.parametrize(
     ("streams", "expected"),
     [
-        (("Root Entry", "WordDocument", "1Table"), "旧版 Word 文件（.doc）"),
+        (("Root Entry", "WordDocument", "1Table"), "Word 文件（.doc）已损坏"),
         (("Root Entry", "Workbook"), "旧版 Excel 表格（.xls）"),
         (("Root Entry", "PowerPoint Document"), "旧版 Office 二进制文件"),
         (("Root Entry", "EncryptionInfo", "EncryptedPackage"), "文件已加密"),

@@ -23,13 +23,17 @@ from core.storage.ingest import IngestResult, ingest_bytes
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = (".docx", ".pdf", ".txt", ".html", ".htm")
+EXTENSIONS = (".docx", ".doc", ".wps", ".pdf", ".xlsx", ".txt", ".html", ".htm", ".mht", ".mhtml")
 # A file sent without an extension is judged by its MIME type.
 MIME_TYPES = (
     "application/pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "text/plain",
     "text/html",
+    "multipart/related",
+    "message/rfc822",
 )
 MB = 1024 * 1024
 
@@ -38,18 +42,12 @@ def refusal(document: Document, settings: Settings, lang: Lang) -> str | None:
     """Why this file will not be read, decided before downloading it; None if it may be."""
     name = document.file_name or ""
     ext = os.path.splitext(name)[1].lower()
-    if ext == ".doc":
-        return tr(
-            lang,
-            "这是旧版 Word 文件（.doc），请在 Word 中另存为 .docx 后再发送。",
-            "This is an old Word file (.doc); please save it as .docx in Word and send it again.",
-        )
     if ext not in EXTENSIONS and not (not ext and document.mime_type in MIME_TYPES):
         kind = ext or document.mime_type or tr(lang, "未知", "unknown")
         return tr(
             lang,
             f"不支持的文件类型（{kind}）：{SUPPORTED}。",
-            f"Unsupported file type ({kind}): please send the report as .docx, .pdf, .txt or .html.",
+            f"Unsupported file type ({kind}): please send the report as .docx, .doc, .wps, .pdf, .xlsx, .txt or .html.",
         )
     size = document.file_size
     if size is not None and size > FileSizeLimit.FILESIZE_DOWNLOAD:

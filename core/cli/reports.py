@@ -38,7 +38,7 @@ from core.tiers import TIER_NAMES, TIERS, Tier
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = (".docx", ".pdf", ".txt", ".html", ".htm")
+SUFFIXES = (".docx", ".doc", ".wps", ".pdf", ".xlsx", ".txt", ".html", ".htm", ".mht", ".mhtml")
 YearOption = Annotated[int | None, typer.Option("--year", help="Report year (default: the latest stored).")]
 
 _out = Console(highlight=False)
@@ -162,7 +162,7 @@ def ingest_cmd(
     """Store report files and folders; every file is tried, failures are listed (exit 1 if any)."""
     files = _collect(paths)
     if not files:
-        raise fail("没有找到可入库的文件（支持 .docx .pdf .txt .html .htm）。")
+        raise fail("没有找到可入库的文件（支持 " + " ".join(SUFFIXES) + "）。")
     results = run(_ingest_all(db_url(db), files, quiet=as_json))
     failed = [r for r in results if r["status"] == "failed"]
     if as_json:

@@ -57,7 +57,7 @@ _MAX_RATIO = 200
 _RATIO_FLOOR = 5 * 1024 * 1024
 _MAX_MEMBERS = 10_000
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-SUPPORTED = "请上传 .docx、.pdf、.txt 或 .html 格式的报告"
+SUPPORTED = "请上传 .docx、.doc、.wps、.pdf、.xlsx、.txt 或 .html 格式的报告"
 
 
 def extract(data: bytes, filename: str) -> Document:
@@ -96,6 +96,10 @@ def _extract(data: bytes, filename: str, settings: Settings) -> Document:
         raise ReportError(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），超过上限 {settings.max_file_mb:g} MB。")
 
     if data.startswith(_OLE):
+        if _has_stream(data, "WordDocument") and not _has_stream(data, "EncryptedPackage"):
+            from core.extract.doc import extract_doc
+
+            return extract_doc(data, settings)
         raise ReportError(_ole_message(data))
     if data.startswith(b"PK"):
         return _extract_zip(data, ext, settings)
@@ -206,19 +210,21 @@ def _looks_like_html(text: str, ext: str) -> bool:
     return bool(_HTML_HEAD.search(text[:4096]) or _HTML_TABLE.search(text)) or ext in _HTML_EXTENSIONS
 
 
-def _ole_message(data: bytes) -> str:
-    """OLE2 compound files: legacy Office binaries, or an OOXML file encrypted with a password."""
+def _has_stream(data: bytes, name: str) -> bool:
+    return name.encode("utf-16-le") in data  # directory entries store names in UTF-16LE
 
-    def has_stream(name: str) -> bool:  # directory entries store names in UTF-16LE
-        return name.encode("utf-16-le") in data
+
+def _ole_message(data: bytes) -> str:
+    """OLE2 compound files other than Word's: legacy Office binaries, or an OOXML file encrypted with a password."""
+
+    def has_stream(name: str) -> bool:
+        return _has_stream(data, name)
 
     if has_stream("EncryptedPackage"):
         return "文件已加密（设置了打开密码），无法读取，请取消密码保护后另存为 .docx 再上传。"
-    if has_stream("WordDocument"):
-        return "这是旧版 Word 文件（.doc），无法直接读取，请在 Word 或 WPS 中另存为 .docx 或 .pdf 后再上传。"
     if has_stream("Workbook") or has_stream("Book"):
         return "这是旧版 Excel 表格（.xls），不是年度报告文档，请将报告另存为 .docx 或 .pdf 后再上传。"
-    return "这是旧版 Office 二进制文件（.doc/.xls/.ppt/.wps），无法直接读取，请另存为 .docx 或 .pdf 后再上传。"
+    return "这是旧版 Office 二进制文件（.xls/.ppt 等），无法直接读取，请另存为 .docx 或 .pdf 后再上传。"
 
 
 def _extract_zip(data: bytes, ext: str, settings: Settings) -> Document:
@@ -238,7 +244,9 @@ def _extract_zip(data: bytes, ext: str, settings: Settings) -> Document:
             except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
                 raise ReportError("Word 文件已损坏（压缩数据校验失败），无法读取。") from exc
         if any(n.startswith("xl/") for n in names):
-            raise ReportError("这是 Excel 表格（.xlsx），不是年度报告文档，请将报告另存为 .docx 或 .pdf 后再上传。")
+            from core.extract.xlsx import extract_xlsx
+
+            return extract_xlsx(data, settings)
         if any(n.startswith("ppt/") for n in names):
             raise ReportError(f"这是 PowerPoint 演示文稿（.pptx），不是年度报告文档，{SUPPORTED}。")
         if "OFD.xml" in names:
