@@ -31,7 +31,7 @@ from telegram.ext import (
 from bot import auth
 from bot.context import SETTINGS_KEY, SF_KEY, Context, lang_of
 from bot.delivery import RetryingRateLimiter
-from bot.handlers import ask, callbacks, deadlines, documents, precheck, reports, start, upload
+from bot.handlers import ask, callbacks, deadlines, documents, links, precheck, reports, start, upload
 from bot.processor import ChatOrderedProcessor
 from core.settings import Settings
 from core.storage.agencies import warm_agency_index
@@ -109,6 +109,7 @@ def register_handlers(application: Application) -> None:
             CommandHandler("export", reports.export_command),
             CommandHandler("chart", reports.chart_command),
             MessageHandler(filters.Document.ALL, upload.on_document),
+            MessageHandler(links.FILTER, links.on_link),
         ]
     )
     deadlines.register(application)

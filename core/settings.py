@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     parse_timeout_s: float = Field(60.0, gt=0)
     max_parse_memory_mb: int = Field(1024, ge=0)  # on top of the loaded libraries; 0: no cap
     parse_workers: int = Field(2, gt=0)  # files parsed at once, each in its own worker process
+    # Report links (core.fetch): the time one fetch may take, and whether loopback/private addresses
+    # may be fetched (only for tests and closed networks: it lets a link reach the bot's own host).
+    fetch_timeout_s: float = Field(30.0, gt=0)
+    fetch_allow_private: bool = False
 
     @field_validator("admin_ids", "allowed_chat_ids", mode="before")
     @classmethod

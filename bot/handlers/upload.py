@@ -99,7 +99,7 @@ async def on_document(update: Update, context: Context) -> None:
             chat_id=message.chat_id,
         )
     await reply_long(
-        message, result_html(result, lang, settings_of(context)), reply_markup=_keyboard(result, lang)
+        message, result_html(result, lang, settings_of(context)), reply_markup=result_keyboard(result, lang)
     )
 
 
@@ -161,7 +161,7 @@ def result_html(result: IngestResult, lang: Lang, settings: Settings) -> str:
     return f"{head}\n\n{summary_html(result.report, lang)}"
 
 
-def _keyboard(result: IngestResult, lang: Lang) -> InlineKeyboardMarkup | None:
+def result_keyboard(result: IngestResult, lang: Lang) -> InlineKeyboardMarkup | None:
     if result.report_id is None:
         return None
     return report_keyboard(result.report_id, lang, undo=result.status == "stored")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Annotated, cast
 
 import typer
@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core.checks import summarize
 from core.cli.common import DbOption, JsonOption, db_url, fail, open_cli_db, print_json, run
 from core.export import FORMATS, Format, export_reports
+from core.fetch import fetch_report, is_url
 from core.limits import read_report_limited
 from core.model import SEVERITIES, Finding, ParsedReport, ReportError
 from core.precheck import precheck
@@ -59,18 +60,31 @@ def register(app: typer.Typer) -> None:
 # ---------------------------------------------------------------- helpers
 
 
-def _read(path: Path) -> ParsedReport:
-    """Parse a file (in a worker process, within the parse time and memory limits); any failure ends
-    the command with one line on stderr."""
-    if not path.is_file():
-        raise fail(f"文件不存在：{path}")
+def _read(source: str) -> ParsedReport:
+    """Parse a file or a report's web address (in a worker process, within the parse time and memory
+    limits); any failure ends the command with one line on stderr."""
+    if is_url(source):
+        try:
+            fetched = run(fetch_report(source.strip(), progress=_fetching))
+        except ReportError as exc:
+            raise fail(f"{source}：{exc}") from None
+        data, name = fetched.data, fetched.filename
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise fail(f"文件不存在：{path}")
+        data, name = path.read_bytes(), path.name
     try:
-        return read_report_limited(path.read_bytes(), path.name)
+        return read_report_limited(data, name)
     except ReportError as exc:
-        raise fail(f"{path.name}：{exc}") from None
+        raise fail(f"{name}：{exc}") from None
     except Exception as exc:  # a parser bug must still end in one line, not a traceback
         log.debug("parse failed", exc_info=True)
-        raise fail(f"{path.name}：解析时出现内部错误（{type(exc).__name__}: {exc}）") from None
+        raise fail(f"{name}：解析时出现内部错误（{type(exc).__name__}: {exc}）") from None
+
+
+async def _fetching(url: str) -> None:
+    _err.print(f"页面附有报告文件，正在下载：{url}", markup=False)
 
 
 def _describe(report: ParsedReport) -> list[str]:
@@ -129,7 +143,7 @@ async def _agency_or_fail(sf: async_sessionmaker[AsyncSession], text: str) -> Ag
 
 
 def parse_cmd(
-    file: Annotated[Path, typer.Argument(help="Report file: .docx, .pdf, .txt, .html")],
+    file: Annotated[str, typer.Argument(help="Report file (.docx .doc .wps .pdf .xlsx .txt .html .mht) or web address")],
     as_json: JsonOption = False,
 ) -> None:
     """Read one report file and print what was extracted, with the findings of the checks."""
@@ -144,9 +158,14 @@ def parse_cmd(
 # ---------------------------------------------------------------- ingest
 
 
-def _collect(paths: Sequence[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
+def _collect(sources: Sequence[str]) -> list[Path | str]:
+    """Files and web addresses, folders searched for report files."""
+    files: list[Path | str] = []
+    for source in sources:
+        if is_url(source):
+            files.append(source.strip())
+            continue
+        path = Path(source)
         if path.is_dir():
             files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
         else:
@@ -155,7 +174,7 @@ def _collect(paths: Sequence[Path]) -> list[Path]:
 
 
 def ingest_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")],
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (searched recursively) or web addresses.")],
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -177,7 +196,8 @@ def ingest_cmd(
         raise typer.Exit(1)
 
 
-async def _ingest_all(url: str, files: list[Path], *, quiet: bool) -> list[dict[str, object]]:
+async def _ingest_all(url: str, files: list[Path | str], *, quiet: bool) -> list[dict[str, object]]:
+    fetched = {f: await _fetch_for_ingest(f, quiet) for f in files if isinstance(f, str)}
 
     results: list[dict[str, object]] = []
     progress = Progress(
@@ -193,7 +213,9 @@ async def _ingest_all(url: str, files: list[Path], *, quiet: bool) -> list[dict[
         with progress:
             task = progress.add_task("入库", total=len(files))
             paths = iter(files)  # ingest_many answers in order
-            loads = ((path.name, partial(_load, path)) for path in files)
+            loads = (
+                (path.name, partial(_load, path)) if isinstance(path, Path) else fetched[path] for path in files
+            )
             async for result in ingest_many(sf, loads, expected=len(files)):
                 entry: dict[str, object] = {
                     "file": str(next(paths)),
@@ -212,6 +234,21 @@ async def _ingest_all(url: str, files: list[Path], *, quiet: bool) -> list[dict[
                     progress.console.print(_ingest_line(entry), markup=False, soft_wrap=True)
                 progress.advance(task)
     return results
+
+
+async def _fetch_for_ingest(url: str, quiet: bool) -> tuple[str, Callable[[], bytes]]:
+    """A web address as (name, loader): the fetched report, or a loader raising why it could not be."""
+    if not quiet:
+        _err.print(f"正在下载 {url}", markup=False)
+    try:
+        got = await fetch_report(url, progress=None if quiet else _fetching)
+    except ReportError as exc:
+        return PurePosixPath(url).name or url, partial(_raise, exc)
+    return got.filename, partial(bytes, got.data)
+
+
+def _raise(exc: Exception) -> bytes:
+    raise exc
 
 
 def _load(path: Path) -> bytes:
@@ -269,16 +306,15 @@ async def _show(url: str, text: str, year: int | None, compact: bool) -> str:
 
 
 def check_cmd(
-    target: Annotated[str, typer.Argument(help="A report file, or the name of a stored agency.")],
+    target: Annotated[str, typer.Argument(help="A report file or web address, or the name of a stored agency.")],
     year: YearOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Check a report file without storing it (compared with the agency's stored report of the year
     before), or re-check an agency's stored report (with its previous year and peers)."""
-    path = Path(target)
-    if path.is_file():
-        report = _read(path)
+    if is_url(target) or Path(target).is_file():
+        report = _read(target)
         if has_database(db_url(db)):  # nothing to compare with otherwise, and no database is made for it
             report = run(_check_file(db_url(db), report))
         findings, report_id = report.findings, None
