@@ -10,6 +10,15 @@ Text layouts:
 - ``"pipe"``: ``| a | b |`` rows over the full grid (merged areas blank), with a markdown separator.
 - ``"lines"``: one cell per line, no delimiter, blank cells as empty lines, no row separators.
 - ``"paragraphs"``: one cell per paragraph (cells separated by a blank line).
+
+Layouts seen in real page copies (``blanks="dropped"`` leaves empty cells out entirely, as many copies
+do; ``labels="removed"`` drops the empty cells a merged label leaves in the rows below it):
+
+- ``"pipe_rows"``: a row per line, `` | `` between the cells the row starts (no outer pipes).
+- ``"cell_pipe"``: one cell per line, each ending in `` |``.
+- ``"bar_lines"``: a cell, then a line holding only ``|``.
+- ``"flipbook"``: a flip-book PDF's text: a row's label and figures space-separated on one line,
+  header cells printed vertically, one character per line (blanks are always dropped).
 """
 
 from __future__ import annotations
@@ -21,10 +30,13 @@ from typing import Any, Literal
 
 from builders import DEFAULT_AGENCY, Layout, Value, table_layouts
 from opencc import OpenCC
+from pypinyin import Style, lazy_pinyin
 
 from core.templates import TEMPLATES
 
-TextLayout = Literal["tab", "pipe", "lines", "paragraphs"]
+TextLayout = Literal["tab", "pipe", "lines", "paragraphs", "pipe_rows", "cell_pipe", "bar_lines", "flipbook"]
+Blanks = Literal["kept", "dropped"]
+Labels = Literal["kept", "removed"]
 _S2T = OpenCC("s2t")
 
 
@@ -143,7 +155,50 @@ def _copied_rows(layout: Layout) -> list[list[str]]:
     return rows
 
 
-def text_table(layout: Layout, style: TextLayout) -> list[str]:
+def _real_rows(layout: Layout, blanks: Blanks, labels: Labels) -> list[list[str]]:
+    """Copied rows as real copies print them: header rows and data rows (those holding a figure's spot)."""
+    data_rows = {s.row for s in layout.spots if s.key}
+    out = []
+    for r, row in enumerate(_copied_rows(layout)):
+        spots = sorted((s for s in layout.spots if s.row <= r < s.row + s.rowspan), key=lambda s: s.col)
+        cells = [
+            text.replace("\n", "")
+            for text, spot in zip(row, spots, strict=True)
+            if not (labels == "removed" and r in data_rows and spot.row < r)
+        ]
+        if blanks == "dropped":
+            cells = [c for c in cells if c]
+        out.append(cells)
+    return out
+
+
+def _vertical(text: str) -> list[str]:
+    return [ch for ch in text.replace("\n", "") if not ch.isspace()]
+
+
+def text_table(layout: Layout, style: TextLayout, blanks: Blanks = "kept", labels: Labels = "kept") -> list[str]:
+    real = style in ("lines", "paragraphs") and (blanks, labels) != ("kept", "kept")
+    if style in ("pipe_rows", "cell_pipe", "bar_lines", "flipbook") or real:
+        rows = _real_rows(layout, "dropped" if style == "flipbook" else blanks, labels)
+        data_rows = {s.row for s in layout.spots if s.key}
+        if style == "pipe_rows":
+            return [" | ".join(row) for row in rows if row]
+        if style == "lines":
+            return [cell for row in rows for cell in row]
+        if style == "paragraphs":
+            return [line for row in rows for cell in row for line in (cell, "")]
+        if style == "cell_pipe":
+            return [f"{cell} |" if cell else " |" for row in rows for cell in row]
+        if style == "bar_lines":
+            return [line for row in rows for cell in row for line in (cell, "|")]
+        titles = {s.row for s in layout.spots if s.colspan == layout.n_cols}
+        lines = []
+        for r, row in enumerate(rows):
+            if r in data_rows or r in titles:
+                lines.append(" ".join(row))  # a row of figures, or a block title across the table
+            else:
+                lines += [ch for cell in row for ch in _vertical(cell)]
+        return lines
     if style == "pipe":
         grid = _grid(layout)
         lines = []
@@ -178,11 +233,16 @@ def build_text(
     year: int | None = None,
     published_on: date | None = None,
     traditional: bool = False,
+    pinyin: bool = False,
+    blanks: Blanks = "kept",
+    labels: Labels = "kept",
     blocks_as_paragraphs: bool = False,
     **layout_options: Any,
 ) -> str:
     """A report copied from a web page as text. ``blocks_as_paragraphs`` (with ``split_table2``) prints
-    each 第二十条 block title as a paragraph above its table instead of as the table's first row."""
+    each 第二十条 block title as a paragraph above its table instead of as the table's first row.
+    ``pinyin`` (with ``traditional``) leaves the reading of some characters behind them, as copies from
+    pages with a pinyin annotation do: 數(shù)."""
     title, sections, year = _report_parts(values, template, agency, year, layout_options)
     lines = [title, ""]
     for heading, text, tables in sections:
@@ -192,13 +252,21 @@ def build_text(
                 title_spot = table.spots[0]
                 lines.append(title_spot.text)
                 table = _without_first_row(table)
-            lines += text_table(table, style)
+            lines += text_table(table, style, blanks, labels)
             lines += ["", ""]
     lines.append(agency)
     if published_on:
         lines.append(f"{published_on.year}年{published_on.month}月{published_on.day}日")
     text = "\n".join(lines) + "\n"
-    return _S2T.convert(text) if traditional else text
+    text = _S2T.convert(text) if traditional else text
+    return _stray_pinyin(text) if pinyin else text
+
+
+_ANNOTATED = set("數處說總請開單資項條據類")
+
+
+def _stray_pinyin(text: str) -> str:
+    return "".join(f"{ch}({lazy_pinyin(ch, style=Style.TONE)[0]})" if ch in _ANNOTATED else ch for ch in text)
 
 
 def _without_first_row(layout: Layout) -> Layout:

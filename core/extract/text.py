@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from core.extract.copies import flip_like, flip_table, looks_like_flipbook, strip_pinyin, unpipe
 from core.model import Block, Document, GridCell, Location, Paragraph, Table
 from core.parse.grid import analyse
 from core.parse.labels import Label, looks_like_block_title, vocabulary
@@ -92,7 +93,8 @@ class _Builder:
 
 def extract_text(text: str) -> Document:
     text = _ARTIFACTS.sub("", text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
-    lines = [_Line(i + 1, t) for i, t in enumerate(text.split("\n"))]
+    raw = unpipe(strip_pinyin(text).split("\n"))
+    lines = [_Line(i + 1, t) for i, t in enumerate(raw) if t != "\x00"]
     kinds = [_kind(line.text) for line in lines]
     out = _Builder()
     i = 0
@@ -113,9 +115,28 @@ def extract_text(text: str) -> Document:
             j = i
             while j < len(lines) and kinds[j] in ("text", "blank"):
                 j += 1
-            _plain(lines[i:j], out)
+            _text_run(lines[i:j], out)
             i = max(j, i + 1)
     return Document(kind="text", blocks=out.blocks)
+
+
+def _text_run(lines: list[_Line], out: _Builder) -> None:
+    """Undelimited lines: flip-book tables where their lines run together, the rest read by labels."""
+    i = 0
+    start = 0
+    while i < len(lines):
+        if not flip_like(lines[i].text):
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and flip_like(lines[j].text):
+            j += 1
+        if looks_like_flipbook([line.text for line in lines[i:j]]):
+            _plain(lines[start:i], out)
+            out.table(flip_table([(line.no, line.text) for line in lines[i:j]]))
+            start = j
+        i = j
+    _plain(lines[start:], out)
 
 
 # ---------------------------------------------------------------- one cell per line behind a tab

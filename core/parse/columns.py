@@ -140,7 +140,7 @@ def _expected(rows: Sequence[PRow], table: TableLabels) -> set[int] | None:
     A row holds at least its cells up to the last filled one, and at most all the cells after its label
     (a text copy can add blank cells at the end). Rows whose label names a template row are trusted
     first (a row with a lost label carries one cell too many). When the rows disagree, the most common
-    count and the fewest are both plausible.
+    count, the fewest and the most (a copy that dropped empty cells) are all plausible.
     """
     labelled = [r for r in rows if _label_before_values(r, table)]
     rows = labelled or list(rows)
@@ -152,9 +152,11 @@ def _expected(rows: Sequence[PRow], table: TableLabels) -> set[int] | None:
         tail = row.cells[len(row.cells) - n :]
         low = max(low, max((i + 1 for i, c in enumerate(tail) if not c.blank), default=0))
         counts.append(n)
+    # A copy that dropped its empty cells leaves rows short: the fullest labelled row shows the width.
+    fullest = {max(counts)} if labelled else set()
     if low <= min(counts):
-        return set(range(low, min(counts) + 1))
-    return {typical(counts) or 0, min(counts)}
+        return set(range(low, min(counts) + 1)) | fullest
+    return {typical(counts) or 0, min(counts)} | fullest
 
 
 def _label_before_values(row: PRow, table: TableLabels) -> bool:
@@ -179,11 +181,14 @@ def resolve(
 
     def fits(cols: Columns) -> bool:
         matched = cols.columns(pseudo)
-        return (
-            any(matched)
-            and (expected is None or len(cols.leaves) in expected)
-            and _order_ok(matched, block_cols)
-        )
+        if not any(matched) or not _order_ok(matched, block_cols):
+            return False
+        if expected is None or len(cols.leaves) in expected:
+            return True
+        # Every row short of the width (a copy that dropped empty cells): a header naming each of the
+        # template's columns once is the width.
+        whole = len(cols.leaves) == len(block_cols) and all(matched) and len(set(map(id, matched))) == len(matched)
+        return whole and len(cols.leaves) >= max(expected)
 
     every = [*header_rows, *data_rows]
     if is_regular(every):

@@ -26,6 +26,8 @@ DUPLICATE_CELL = "structure.duplicate_cell"
 TEMPLATE_MISMATCH = "structure.template_mismatch"
 MISSING_SECTION = "structure.missing_section"
 MISSING_META = "structure.missing_meta"
+ALIGNED = "structure.aligned_by_sums"
+GUESSED_ALIGNMENT = "structure.guessed_alignment"
 
 SEVERITY: dict[str, Severity] = {
     MISSING_TABLE: "error",
@@ -43,6 +45,8 @@ SEVERITY: dict[str, Severity] = {
     TEMPLATE_MISMATCH: "warning",
     MISSING_SECTION: "warning",
     MISSING_META: "warning",
+    ALIGNED: "info",
+    GUESSED_ALIGNMENT: "warning",
 }
 
 

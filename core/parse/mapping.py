@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from core.model import Cell, Finding, GridCell, Location
 from core.parse import findings as F
+from core.parse.align import Line, align
 from core.parse.columns import Columns, is_subtotal, positional, resolve
 from core.parse.grid import PCell, PRow, display, prepare_cell, value_suffix
 from core.parse.labels import (
@@ -81,6 +82,8 @@ class TableReader:
         self._positional_keys: list[str] = []
         self._flat = False
         self._duplicates: list[tuple[Cell, Cell]] = []
+        self._aligned: list[str] = []  # rows that lost empty cells, placed by the identities
+        self._guessed: list[str] = []  # … placed without every identity holding
 
     # ------------------------------------------------------------ bands
 
@@ -174,9 +177,36 @@ class TableReader:
             self._note_wrapped(band.header)
             entries.extend(self._read_band(band, cols))
         self._fallback(entries)
+        self._align(entries)
         for entry in entries:
             self._emit(entry)
         self._report()
+
+    def _align(self, entries: list[Entry]) -> None:
+        """Rows of a text copy that lost empty cells: place their figures by the table's identities."""
+        for block in self.table.blocks:
+            mine = [e for e in entries if e.block is block and not e.band.unknown]
+            lines: list[Line] = []
+            for e in mine:
+                columns = e.cols.columns(block)
+                groups = e.cols.group_rows(block)
+                keys = []
+                for i, column in enumerate(columns):
+                    row = e.row or (groups[i] if i < len(groups) else None)
+                    keys.append(block.block.key_for(row, column) if row and column else None)
+                short = not e.cols.geometric and 0 < len(e.values) < len(columns)
+                short = short and [i for i, _ in e.values] == list(range(len(e.values)))
+                values = [parse_value(pc.raw).value for _, pc in e.values]
+                lines.append(Line(keys, values, short))
+            if not any(line.short for line in lines):
+                continue
+            held = align(lines, self.table.table)
+            for e, line in zip(mine, lines, strict=True):
+                if not line.short:
+                    continue
+                e.values = [(p, pc) for p, (_, pc) in zip(line.placement, e.values, strict=True)]
+                label = e.label_text or (e.row.label if e.row else block.block.label)
+                (self._aligned if held else self._guessed).append(label)
 
     @staticmethod
     def _unreadable(cols: Columns, block: BlockLabels) -> bool:
@@ -476,6 +506,24 @@ class TableReader:
 
     def _report(self) -> None:
         t = f"表{self.id}"
+        if self._guessed:
+            self.findings.append(
+                F.finding(
+                    F.GUESSED_ALIGNMENT,
+                    f"{t}有{len(self._guessed)}行的空白单元格在复制时丢失：{F.listing(self._guessed)}；"
+                    "任何排列都不能使行列合计全部成立，数字所在列是推测的，请核对原文。",
+                    rows=self._guessed,
+                )
+            )
+        elif self._aligned:
+            self.findings.append(
+                F.finding(
+                    F.ALIGNED,
+                    f"{t}有{len(self._aligned)}行的空白单元格在复制时丢失：{F.listing(self._aligned)}；"
+                    "已按行列合计（勾稽关系）确定各数字所在列。",
+                    rows=self._aligned,
+                )
+            )
         if self._positional:
             self.findings.append(
                 F.finding(
