@@ -50,7 +50,8 @@ class Sample:
         if not self.sparse:
             return values
         rng = random.Random(self.seed * 7 + 1)
-        return {k: v for k, v in values.items() if v != 0 or rng.random() < 0.3}  # zeros mostly left blank
+        # zeros left blank, as most agencies print them; a few printed as 0 all the same
+        return {k: v for k, v in values.items() if v != 0 or rng.random() < 0.1}
 
     def text(self) -> str:
         return build_text(

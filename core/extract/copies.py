@@ -97,8 +97,7 @@ def flip_row(text: str) -> list[str] | None:
     if not values or values == len(tokens):
         return None
     labels = tokens[: len(tokens) - values]
-    vocab = vocabulary()
-    if not any(Label.of(t).norm in vocab or Label.of(t).core in vocab for t in labels):
+    if not any(_is_label(t) for t in labels):
         return None
     return [*labels, *tokens[len(tokens) - values :]]
 
@@ -152,8 +151,16 @@ def _lengths() -> tuple[int, ...]:
 
 
 def flip_like(text: str) -> bool:
-    """A line that can belong to a flip-book table."""
-    return not text.strip() or is_flip_line(text) or flip_row(text) is not None or looks_like_block_title(Label.of(text))
+    """A line that can belong to a flip-book table: a row whose cells were all empty is its labels alone."""
+    if not text.strip() or is_flip_line(text) or flip_row(text) is not None:
+        return True
+    return looks_like_block_title(Label.of(text)) or all(_is_label(t) for t in text.split())
+
+
+def _is_label(token: str) -> bool:
+    label = Label.of(token)
+    vocab = vocabulary()
+    return label.norm in vocab or label.core in vocab
 
 
 def flip_table(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:

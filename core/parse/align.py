@@ -22,6 +22,7 @@ from core.templates.rules import Identity, rules_for
 
 _MAX_PLACEMENTS = 20_000  # per row: C(15, 7) is 6,435 (table 四's one row)
 _PASSES = 6
+_MAX_STATES = 50_000  # distinct identity gaps kept while placing rows; past it the local search decides
 _EPSILON = 1e-6
 
 
@@ -74,7 +75,8 @@ def align(lines: list[Line], table: TableDef) -> bool:
         top = max(scores)
         line.options = [p for p, s in zip(line.options, scores, strict=True) if s == top]
         line.placement = line.options[0]
-    _search(lines, short, touched)
+    if not _exact(lines, short, touched):
+        _search(lines, short, touched)
     values: dict[str, float] = {}
     for line in lines:
         values.update(_values(line, line.placement))
@@ -111,6 +113,47 @@ def _error(rules: Sequence[tuple[tuple[str, int], ...]], values: dict[str, float
     """How far the identities are from holding: unsatisfied ones first, then the size of the gaps."""
     gaps = [abs(_residual(r, values)) for r in rules]
     return sum(1 for g in gaps if g >= _EPSILON) * 1e6 + sum(gaps)
+
+
+def _exact(lines: list[Line], short: list[Line], rules: list[tuple[tuple[str, int], ...]]) -> bool:
+    """Every placement of the short rows at once, row by row, keeping per distinct set of identity gaps
+    only the placements nearest the left; a partial placement is dropped as soon as the rows left cannot
+    close a gap (their figures are known, only their columns are not). True when one closes them all."""
+    fixed: dict[str, float] = {}
+    for line in lines:
+        if not line.short:
+            fixed.update(_values(line, line.placement))
+    start = tuple(_residual(r, fixed) for r in rules)
+    shifts = [[tuple(_residual(r, _values(line, p)) for r in rules) for p in line.options] for line in short]
+    # per rule: the least and most the rows from i on can still add
+    low = [[0.0] * len(rules) for _ in range(len(short) + 1)]
+    high = [[0.0] * len(rules) for _ in range(len(short) + 1)]
+    for i in reversed(range(len(short))):
+        for j in range(len(rules)):
+            column = [shift[j] for shift in shifts[i]]
+            low[i][j] = low[i + 1][j] + min(column)
+            high[i][j] = high[i + 1][j] + max(column)
+    states: dict[tuple[float, ...], tuple[int, tuple[int, ...]]] = {start: (0, ())}
+    for i, options in enumerate(shifts):
+        after: dict[tuple[float, ...], tuple[int, tuple[int, ...]]] = {}
+        for gaps, (cost, chosen) in states.items():
+            for o, shift in enumerate(options):
+                moved = tuple(round(g + d, 6) for g, d in zip(gaps, shift, strict=True))
+                if any(not low[i + 1][j] - _EPSILON <= -g <= high[i + 1][j] + _EPSILON for j, g in enumerate(moved)):
+                    continue
+                best = after.get(moved)
+                if best is None or cost + o < best[0]:
+                    after[moved] = (cost + o, (*chosen, o))
+        if not after or len(after) > _MAX_STATES:
+            return False
+        states = after
+    done = [state for gaps, state in states.items() if all(abs(g) < _EPSILON for g in gaps)]
+    if not done:
+        return False
+    _, chosen = min(done)
+    for line, o in zip(short, chosen, strict=True):
+        line.placement = line.options[o]
+    return True
 
 
 def _search(lines: list[Line], short: list[Line], rules: list[tuple[tuple[str, int], ...]]) -> None:

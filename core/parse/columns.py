@@ -9,6 +9,7 @@ template orders them; a band without any usable header takes the template's colu
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -153,7 +154,7 @@ def _expected(rows: Sequence[PRow], table: TableLabels) -> set[int] | None:
         low = max(low, max((i + 1 for i, c in enumerate(tail) if not c.blank), default=0))
         counts.append(n)
     # A copy that dropped its empty cells leaves rows short: the fullest labelled row shows the width.
-    fullest = {max(counts)} if labelled else set()
+    fullest = {low} if labelled else set()
     if low <= min(counts):
         return set(range(low, min(counts) + 1)) | fullest
     return {typical(counts) or 0, min(counts)} | fullest
@@ -186,8 +187,9 @@ def resolve(
         if expected is None or len(cols.leaves) in expected:
             return True
         # Every row short of the width (a copy that dropped empty cells): a header naming each of the
-        # template's columns once is the width.
-        whole = len(cols.leaves) == len(block_cols) and all(matched) and len(set(map(id, matched))) == len(matched)
+        # template's columns equally often (table 四 names its five three times) is the width.
+        counts = Counter(id(c) for c in matched if c is not None)
+        whole = all(matched) and len(counts) == len(block_cols) and len(set(counts.values())) == 1
         return whole and len(cols.leaves) >= max(expected)
 
     every = [*header_rows, *data_rows]

@@ -63,6 +63,15 @@ _MONEY_UNIT = re.compile(r"[（(][^）)]*?(亿元|万元|元)[^）)]*[）)]")
 _PRINTED_UNIT = re.compile(r"[元万亿]")
 
 
+def _trailing_blanks(values: list[tuple[int, PCell]]) -> int:
+    n = 0
+    for _, pc in reversed(values):
+        if not pc.blank:
+            break
+        n += 1
+    return n
+
+
 class TableReader:
     def __init__(self, group: Group) -> None:
         self.group = group
@@ -194,6 +203,12 @@ class TableReader:
                 for i, column in enumerate(columns):
                     row = e.row or (groups[i] if i < len(groups) else None)
                     keys.append(block.block.key_for(row, column) if row and column else None)
+                filled = [pc for _, pc in e.values if not pc.blank]
+                inner_blank = any(pc.blank for _, pc in e.values[: len(e.values) - _trailing_blanks(e.values)])
+                if not e.cols.geometric and filled and not inner_blank:
+                    # A row that kept no empty cell dropped them all: blanks at its end are the blank lines
+                    # after a copied table, not cells.
+                    e.values = e.values[: len(e.values) - _trailing_blanks(e.values)]
                 short = not e.cols.geometric and 0 < len(e.values) < len(columns)
                 short = short and [i for i, _ in e.values] == list(range(len(e.values)))
                 values = [parse_value(pc.raw).value for _, pc in e.values]

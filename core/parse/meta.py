@@ -47,7 +47,7 @@ _HEADING = re.compile(
 )
 _RUN_ON = re.compile(r"[。：:；;]")
 # A sentence of the body, never a title: it has clause punctuation or opens like one.
-_SENTENCE = re.compile(r"[，。；！？,;]|^(?:根据|按照|依据|依照|本报告|现将|为了?|特此|以下)")
+_SENTENCE = re.compile(r"[，。；！？]|^(?:根据|按照|依据|依照|本报告|现将|为了?|特此|以下)")
 # What a site appends to a page's <title>: 测试市2025年…报告 - 测试市人民政府门户网站.
 _TITLE_PARTS = re.compile(r"\s*(?:[-_|｜—–]+|\s{2,})\s*")
 _SECTION_FUZZY = 60  # a numbered heading whose number is the section's own needs only this likeness
