@@ -15,6 +15,7 @@ from bot_support import ADMIN, GROUP, USER, Harness, bot_harness
 from builders import build_docx, consistent_values
 from conftest import ROOT, seed
 from faults_support import Dump, dump, spawn
+from fetch_support import serve
 from pydantic import SecretStr
 from qa_support import Spec, store
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler
@@ -48,6 +49,7 @@ def handler_keys(handler: BaseHandler) -> list[str]:
 # Placeholders name the setup's rows: {report}, {agency}, {other_sub}, {rule}, {question} (a pending
 # pick-list of OTHER's chat).
 DOCUMENT = "<document>"
+LINK = "<link to a report page>"  # served from 127.0.0.1 for the duration of the probe
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,12 @@ PROBES: tuple[Probe, ...] = (
     Probe(r"button ^draft:\d+:\d+$", "read", "button:draft:{agency}:2021"),
     Probe(r"button ^pc:[\w-]+$", "read", "button:pc:nosuchfile", alert="过期"),
     Probe("message filters.Document.ALL", "admin", DOCUMENT),
+    Probe(
+        "message <<<filters.ChatType.PRIVATE and filters.TEXT> and <inverted filters.COMMAND>> and "
+        "filters.Regex(re.compile('(?i)https?://', re.IGNORECASE))>",
+        "admin",
+        LINK,
+    ),
     Probe(r"button ^undo:\d+$", "admin", "button:undo:{report}"),
     Probe("/deadline", "admin", "/deadline add 乡镇 2月25日 宁波市海曙区"),
     Probe("/deadline", "admin", "/deadline del {rule}"),
@@ -115,6 +123,9 @@ class Setup:
         payload = probe.payload.format(**self.ids)
         if payload == DOCUMENT:
             return await self.bot.upload(chat, seed("001").name, seed("001").read_bytes(), user=user), {}
+        if payload == LINK:
+            async with serve() as base:
+                return await self.bot.say(chat, f"{base}/gb2312.html", user=user), {}
         if payload.startswith("button:"):
             data = payload.removeprefix("button:")
             return await self.bot.callback(chat, self.button_message, data, user=user)
@@ -172,7 +183,7 @@ def test_every_registered_handler_is_probed(sf):
 
 
 async def test_non_admins_change_nothing_but_their_own_chats_subscriptions(sf):
-    async with bot_harness(sf) as bot:
+    async with bot_harness(sf, fetch_allow_private=True) as bot:
         setup = await _setup(bot)
         hits = record_hits(bot)
         for probe in PROBES:

@@ -160,6 +160,18 @@ def _expected(rows: Sequence[PRow], table: TableLabels) -> set[int] | None:
     return {typical(counts) or 0, min(counts)} | fullest
 
 
+def _widest(rows: Sequence[PRow]) -> int:
+    """The most value cells any row spans from its first figure to its last (blank cells kept before a
+    row's first figure may be the rest of a merged label)."""
+    widest = 0
+    for row in rows:
+        tail = row.cells[len(row.cells) - value_suffix(row) :]
+        filled = [i for i, c in enumerate(tail) if not c.blank]
+        if filled:
+            widest = max(widest, filled[-1] - filled[0] + 1)
+    return widest
+
+
 def _label_before_values(row: PRow, table: TableLabels) -> bool:
     n = value_suffix(row)
     return n < len(row.cells) and "row" in table.kinds(row.cells[-n - 1].label)
@@ -190,7 +202,7 @@ def resolve(
         # template's columns equally often (table 四 names its five three times) is the width.
         counts = Counter(id(c) for c in matched if c is not None)
         whole = all(matched) and len(counts) == len(block_cols) and len(set(counts.values())) == 1
-        return whole and len(cols.leaves) >= max(expected)
+        return whole and len(cols.leaves) >= _widest(data_rows)
 
     every = [*header_rows, *data_rows]
     if is_regular(every):
@@ -214,7 +226,11 @@ def resolve(
         c is not None or is_subtotal(leaf)
         for c, leaf in zip(nested.columns(pseudo), nested.leaves, strict=True)
     )
-    ranked = [nested, strict] if complete else [strict, nested]
+    # A nested reading that lost header rows names fewer of the template's columns than the flat one
+    # (商业企业…其他 without 自然人 and 总计, when a copy dropped the blank cells that nest them).
+    covers = {id(c) for c in nested.columns(pseudo) if c is not None}
+    fewer = len(covers) < len({id(c) for c in strict.columns(pseudo) if c is not None})
+    ranked = [nested, strict] if complete and not fewer else [strict, nested]
     return next((c for c in [*ranked, loose] if c.leaves and fits(c)), nested)
 
 
