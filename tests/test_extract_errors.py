@@ -229,9 +229,37 @@ def test_pdf_restricted_only_by_an_owner_password_is_read() -> None:
     assert [p.text for p in extract(data, "r.pdf").paragraphs] == ["Annual report 2020"]
 
 
-def test_pdf_text_that_decodes_to_cid_codes_is_refused() -> None:
+def test_pdf_restricted_by_an_owner_password_is_read() -> None:
     data = canvas_pdf(lambda c: c.drawString(60, 700, "年度报告"), StandardEncryption("", ownerPassword="owner"))
-    assert "文字无法解码" in fails(data, "r.pdf")
+    assert [p.text for p in extract(data, "r.pdf").paragraphs] == ["年度报告"]
+
+
+def cid_pdf() -> bytes:
+    """Text in a CID font with no ToUnicode map and no embedded font: only glyph numbers, no characters."""
+    content = b"BT /F1 12 Tf 72 700 Td <0041004200430044004500460047> Tj ET"
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+        3: b"<< /Type /Font /Subtype /Type0 /BaseFont /Unknown /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
+        4: b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        5: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 3 0 R >> >> >>",
+        6: b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Unknown "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>",
+    }
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number in sorted(objects):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, objects[number])
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_pdf_text_that_decodes_to_glyph_numbers_only_is_refused() -> None:
+    assert "文字无法解码" in fails(cid_pdf(), "r.pdf")
 
 
 def test_scanned_pdf_has_no_text_layer() -> None:

@@ -194,3 +194,48 @@ def test_borders_drawn_as_thin_filled_rectangles() -> None:
         [("行政复议", 1, True), ("维持", 1, False), ("纠正", 1, False)],
         [("合计", 1, False), ("1", 1, False), ("2", 1, False)],
     ]
+
+
+# ---------------------------------------------------------------- PDFium and its pdfplumber fallback
+
+
+def _dump(doc: Document) -> list[object]:
+    return [
+        [[(c.text, c.colspan, c.continued) for c in row] for row in b.rows] if isinstance(b, Table) else b.text
+        for b in doc.blocks
+    ]
+
+
+@pytest.mark.parametrize("template", ["2019", "2021"])
+def test_a_one_character_line_wrapped_in_a_cell_is_not_lost(template: str) -> None:
+    """商业企 / 业: reportlab's CJK font is not embedded; PDFium must measure the lone 业 to keep it."""
+    doc = extract(build_pdf(consistent_values(template, seed=91), template), "r.pdf")
+    header = [c.text for t in doc.tables for row in t.rows for c in row]
+    assert "商业企\n业" in header and "科研机\n构" in header
+
+
+def test_the_pdfplumber_path_reads_the_same_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page PDFium cannot read whole goes to pdfplumber; both paths give the same blocks and cells."""
+    import core.extract.pdf as pdf
+
+    data = build_pdf(consistent_values("2019", seed=92), "2019", split_across_pages=True, wrap_headers=True)
+    fast = extract(data, "r.pdf")
+    monkeypatch.setattr(pdf, "_loses_text", lambda page: True)
+    slow = extract(data, "r.pdf")
+    assert _dump(fast) == _dump(slow)
+    assert [c.loc for t in fast.tables for row in t.rows for c in row] == [
+        c.loc for t in slow.tables for row in t.rows for c in row
+    ]
+
+
+def test_pdfium_measures_every_text_object_of_a_generated_report() -> None:
+    """With matplotlib's fonts PDFium sees every line (no page needs the slower pdfplumber path)."""
+    import pypdfium2
+
+    import core.extract.pdf as pdf
+
+    document = pypdfium2.PdfDocument(build_pdf(consistent_values("2021", seed=93), "2021", wrap_headers=True))
+    try:
+        assert not any(pdf._loses_text(document[i]) for i in range(len(document)))
+    finally:
+        document.close()
