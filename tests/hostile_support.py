@@ -182,6 +182,11 @@ def crafted_pdf(pages: int = 1, content: bytes = HELLO, filters: str = "", count
     }
     page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 3 0 R >> >> >>"
     objects.update({5 + i: page for i in range(pages)})
+    return pdf_of(objects)
+
+
+def pdf_of(objects: dict[int, bytes]) -> bytes:
+    """A PDF file of numbered objects (1 the catalog), with its cross-reference table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number in sorted(objects):

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import pytest
 from builders import build_docx, build_pdf, consistent_values
+from hostile_support import pdf_of
 from PIL import Image
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.pdfencrypt import StandardEncryption
@@ -246,16 +247,7 @@ def cid_pdf() -> bytes:
         6: b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Unknown "
         b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>",
     }
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number in sorted(objects):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, objects[number])
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_of(objects)
 
 
 def test_pdf_text_that_decodes_to_glyph_numbers_only_is_refused() -> None:

@@ -521,24 +521,14 @@ class TableReader:
 
     def _report(self) -> None:
         t = f"表{self.id}"
-        if self._guessed:
-            self.findings.append(
-                F.finding(
-                    F.GUESSED_ALIGNMENT,
-                    f"{t}有{len(self._guessed)}行的空白单元格在复制时丢失：{F.listing(self._guessed)}；"
-                    "任何排列都不能使行列合计全部成立，数字所在列是推测的，请核对原文。",
-                    rows=self._guessed,
-                )
-            )
-        elif self._aligned:
-            self.findings.append(
-                F.finding(
-                    F.ALIGNED,
-                    f"{t}有{len(self._aligned)}行的空白单元格在复制时丢失：{F.listing(self._aligned)}；"
-                    "已按行列合计（勾稽关系）确定各数字所在列。",
-                    rows=self._aligned,
-                )
-            )
+        lost, code, how = (
+            (self._guessed, F.GUESSED_ALIGNMENT, "任何排列都不能使行列合计全部成立，数字所在列是推测的，请核对原文。")
+            if self._guessed
+            else (self._aligned, F.ALIGNED, "已按行列合计（勾稽关系）确定各数字所在列。")
+        )
+        if lost:
+            message = f"{t}有{len(lost)}行的空白单元格在复制时丢失：{F.listing(lost)}；{how}"
+            self.findings.append(F.finding(code, message, rows=lost))
         if self._positional:
             self.findings.append(
                 F.finding(
