@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-SourceKind = Literal["docx", "doc", "xlsx", "pdf", "text", "html", "derived", "prose"]
+SourceKind = Literal["docx", "doc", "xlsx", "pdf", "text", "html", "derived", "prose", "scan", "photo"]
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
@@ -33,6 +33,12 @@ class Location:
     col: int | None = None  # physical column in that row (0-based)
     page: int | None = None  # pdf page (1-based)
     line: int | None = None  # text line (1-based)
+    # Read by OCR ("scan", "photo"): the box on the page as read (pixels of the straightened page at
+    # 200 dpi: x0, y0, x1, y1), the recogniser's confidence (its least certain character), and its other
+    # readings of the text, most likely first.
+    bbox: list[int] | None = None
+    confidence: float | None = None
+    readings: list[str] | None = None
 
     def describe(self) -> str:
         parts = []

@@ -19,15 +19,8 @@ from core.model import Document, ReportError, Table
 from core.settings import Settings, get_settings
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_IMAGES = (
-    (b"\x89PNG\r\n\x1a\n", "PNG"),
-    (b"\xff\xd8\xff", "JPEG"),
-    (b"GIF87a", "GIF"),
-    (b"GIF89a", "GIF"),
-    (b"II*\x00", "TIFF"),
-    (b"MM\x00*", "TIFF"),
-    (b"BM", "BMP"),
-)
+# Scans and photos (core.extract.ocr reads them); WebP is RIFF....WEBP.
+_IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*", b"BM")
 _OTHER_BINARIES = (
     (b"Rar!\x1a\x07", "RAR 压缩包"),
     (b"7z\xbc\xaf\x27\x1c", "7z 压缩包"),
@@ -57,7 +50,7 @@ _MAX_RATIO = 200
 _RATIO_FLOOR = 5 * 1024 * 1024
 _MAX_MEMBERS = 10_000
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-SUPPORTED = "请上传 .docx、.doc、.wps、.pdf、.xlsx、.txt 或 .html 格式的报告"
+SUPPORTED = "请上传 .docx、.doc、.wps、.pdf、.xlsx、.txt、.html 格式的报告，或报告表格的照片（.jpg/.png）"
 
 
 def extract(data: bytes, filename: str) -> Document:
@@ -107,11 +100,10 @@ def _extract(data: bytes, filename: str, settings: Settings) -> Document:
         from core.extract.pdf import extract_pdf
 
         return extract_pdf(data, settings)
-    for magic, name in _IMAGES:
-        if data.startswith(magic):
-            raise ReportError(f"这是图片文件（{name}），无法读取其中的文字，{SUPPORTED}。")
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        raise ReportError(f"这是图片文件（WebP），无法读取其中的文字，{SUPPORTED}。")
+    if data.startswith(_IMAGES) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
+        from core.extract.ocr import read_image_file  # a scan or a phone photo of the tables
+
+        return read_image_file(data, PurePath(filename or "图片").name, settings)
     for magic, name in _OTHER_BINARIES:
         if data.startswith(magic):
             raise ReportError(f"不支持的文件类型（{name}），{SUPPORTED}。")

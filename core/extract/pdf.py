@@ -115,7 +115,7 @@ def extract_pdf(data: bytes, settings: Settings) -> Document:
         pages = len(pdf)
         if pages > settings.max_pages:
             raise ReportError(f"PDF 页数过多（{pages} 页），超过上限 {settings.max_pages} 页。")
-        reader = _Reader(settings, data)
+        reader = _Reader(settings, data, pages)
         for number in range(1, pages + 1):
             page = pdf[number - 1]
             try:
@@ -124,11 +124,11 @@ def extract_pdf(data: bytes, settings: Settings) -> Document:
                 page.close()
     finally:
         pdf.close()
-    if reader.chars == 0:
+    if reader.chars == 0 and not reader.blocks:
         raise ReportError("PDF 没有文字层（可能是扫描件或图片），无法读取文字，请上传带文字的 PDF 或 Word 文件。")
-    if reader.unmapped * 2 > reader.chars:
+    if reader.unmapped * 2 > reader.chars > 0:
         raise ReportError("PDF 的文字无法解码（字体缺少编码信息，复制出来是乱码），请上传 Word 文件或重新导出的 PDF。")
-    return Document(kind="pdf", blocks=reader.blocks)
+    return Document(kind="pdf" if reader.chars else "scan", blocks=reader.blocks)
 
 
 def _decode_streams(data: bytes) -> None:
@@ -152,9 +152,10 @@ def _decode_streams(data: bytes) -> None:
 
 
 class _Reader:
-    def __init__(self, settings: Settings, data: bytes) -> None:
+    def __init__(self, settings: Settings, data: bytes, pages: int = 0) -> None:
         self.settings = settings
         self.data = data
+        self.pages = pages
         self.plumber: pdfplumber.PDF | None = None  # opened for the pages PDFium cannot read whole
         self.blocks: list[Block] = []
         self.tables = 0
@@ -173,6 +174,13 @@ class _Reader:
             finally:
                 textpage.close()
             edges = _edges(page, height)
+        if not chars and _scanned(page):  # a page with no text layer: read its pixels
+            from core.extract.ocr.pages import read_pdf_page
+
+            scanned = read_pdf_page(page, number, self.pages, self.tables)
+            self.tables += sum(1 for b in scanned if isinstance(b, Table))
+            self.blocks.extend(scanned)
+            return
         self.chars += len(chars)
         self.unmapped += sum(1 for c in chars if c["unmapped"])
         if self.chars > self.settings.max_text_chars:
@@ -276,6 +284,11 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
             }
         )
     return out
+
+
+def _scanned(page: pdfium.PdfPage) -> bool:
+    """The page is (or holds) an image: a scan."""
+    return any(obj.type == fpdf.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=2))
 
 
 def _loses_text(page: pdfium.PdfPage) -> bool:

@@ -1,0 +1,95 @@
+"""The national format's printed labels as the recogniser's dictionary.
+
+A photographed 7 pt label comes back with a character or two wrong (社会公益维织, （一）学以公开), beyond the
+parser's fuzzy matching, and one wrong header loses a whole column. The format prints a known, small set
+of labels (core.templates), so a table cell or heading that is close to exactly one of them — and much
+closer to it than to any other — was printed as that label. Anything else (an agency's own extra row)
+is left as read.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from rapidfuzz import fuzz, process
+
+from core.templates import TEMPLATES
+
+# Printed in the national tables but not a template label: table 三's column group and table 二's
+# label-column header (report-format.md §2).
+_PRINTED = ("法人或其他组织", "信息内容")
+_MIN_SCORE = 75.0
+_MARGIN = 8.0  # over the runner-up
+
+
+@cache
+def _cell_labels() -> tuple[str, ...]:
+    labels: set[str] = set(_PRINTED)
+    for template in TEMPLATES.values():
+        for table in template.tables:
+            labels.add(table.title)
+            for block in table.blocks:
+                labels.add(block.label)
+                labels.update(block.aliases)
+                for row in block.rows:
+                    labels.add(row.label)
+                    if row.group:
+                        labels.add(row.group)
+                labels.update(c.label for c in block.columns)
+    return tuple(sorted(labels))
+
+
+@cache
+def _headings() -> tuple[str, ...]:
+    return tuple(f"{s.id}、{s.title}" for t in TEMPLATES.values() for s in t.sections)
+
+
+def _snap(text: str, choices: tuple[str, ...]) -> str:
+    flat = "".join(text.split())
+    if len(flat) < 2:
+        return text
+    found = process.extract(flat, choices, scorer=fuzz.ratio, limit=2)
+    if not found or found[0][1] < _MIN_SCORE or found[0][1] == 100:
+        return text
+    if len(found) > 1 and found[1][1] > found[0][1] - _MARGIN:
+        return text
+    return found[0][0]
+
+
+def cell_label(text: str) -> str:
+    """A table cell's text, or the template label it was printed as."""
+    return _snap(text, _cell_labels())
+
+
+def heading(text: str) -> str:
+    """A short line of text, or the section heading it was printed as."""
+    return _snap(text, _headings()) if len(text) <= 30 else text
+
+
+@cache
+def _blocks() -> dict[str, set[str]]:
+    """Block title → the labels of its rows, over both formats."""
+    out: dict[str, set[str]] = {}
+    for template in TEMPLATES.values():
+        for table in template.tables:
+            for block in table.blocks:
+                out.setdefault(block.label, set()).update(r.label for r in block.rows)
+    return out
+
+
+def block_title(text: str, below: list[str]) -> str | None:
+    """The block title ``text`` was printed as, when it could be several and a row label among ``below``
+    (the first cells of the rows under it) belongs to exactly one of them; else None."""
+    flat = "".join(text.split())
+    blocks = _blocks()
+    if flat in blocks:
+        return None
+    scored = process.extract(flat, list(blocks), scorer=fuzz.ratio, limit=None)
+    close = {label for label, score, _ in scored if score >= _MIN_SCORE and score >= scored[0][1] - _MARGIN}
+    if len(close) < 2:
+        return None
+    for label in below:
+        owners = [b for b in close if label in blocks[b]]
+        if len(owners) == 1:
+            return owners[0]
+    return None

@@ -1,0 +1,273 @@
+"""One prepared page → Document blocks: ruled tables cell by cell, then the text around them line by line,
+in reading order, each with its page, bounding box (page pixels at 200 dpi) and OCR confidence.
+
+Text lines are found from the ink's row profile, not by the detection model: on a straightened printed
+page that is exact, ~50× faster, and it cannot overlook a cell holding a lone ``1``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from core.extract.ocr.engine import Reading, recogniser
+from core.extract.ocr.grid import Box, Grid, Piece, aligned, ruled
+from core.extract.ocr.lexicon import block_title, cell_label, heading
+from core.extract.ocr.page import Page
+from core.model import Block, GridCell, Location, Paragraph, SourceKind, Table
+
+_PAD = (8, 4)  # px of paper kept left/right and above/below a line crop: a lone digit needs the room
+_MIN_INK = 12  # pixels: less is dust, not print
+_MARGIN = 0.07  # share of the page height at top and bottom where page numbers sit
+_FURNITURE = re.compile(r"^[\s\-—–_－0-9/第页共Pp.]*$")
+_UNRULED_MIN_ROWS = 3
+_EMPTY_BRACKETS = re.compile(r"[（(]\s*[)）]")
+
+
+@dataclass
+class _Line:
+    box: Box
+    pieces: list[Box]
+
+
+def read_page(page: Page, kind: SourceKind, first_table: int) -> list[tuple[int, Block]]:
+    """(top y, block) pairs for the page; tables are numbered from ``first_table``."""
+    grids, rule_mask = ruled(page.ink)
+    ink = cv2.bitwise_and(page.ink, cv2.bitwise_not(rule_mask))
+    placed: list[tuple[int, Block]] = []
+    for grid in grids:
+        placed.append((grid.box.y0, _table(page, ink, grid, kind, first_table + len(placed))))
+    outside = ink.copy()
+    for grid in grids:
+        b = grid.box
+        outside[max(0, b.y0 - 2) : b.y1 + 2, max(0, b.x0 - 2) : b.x1 + 2] = 0
+    lines = _lines(outside, Box(0, 0, outside.shape[1], outside.shape[0]))
+    readings = _read_lines(page, lines)
+    run: list[tuple[_Line, list[Piece]]] = []
+    for line, pieces in zip(lines, readings, strict=True):
+        if _furniture(line, pieces, page):
+            continue
+        if len(pieces) >= 3 and any(_figure(p.text) for p in pieces[1:]):
+            run.append((line, pieces))
+            continue
+        placed += _flush(run, page, kind, first_table, placed)
+        run = []
+        text = heading(" ".join(p.text for p in pieces).strip())
+        if text:
+            loc = Location(kind, page=page.number, bbox=line.box.as_list(), confidence=_min_conf(pieces))
+            placed.append((line.box.y0, Paragraph(text, loc)))
+    placed += _flush(run, page, kind, first_table, placed)
+    placed.sort(key=lambda item: item[0])
+    return placed
+
+
+# ---------------------------------------------------------------- ruled tables
+
+
+def _table(page: Page, ink: np.ndarray, grid: Grid, kind: SourceKind, index: int) -> Table:
+    crops: list[np.ndarray] = []
+    owners: list[int] = []
+    line_boxes: dict[int, list[Box]] = {}
+    for i, cell in enumerate(grid.cells):
+        inner = Box(cell.box.x0 + 2, cell.box.y0 + 2, cell.box.x1 - 2, cell.box.y1 - 2)
+        boxes = _lines(ink, inner, split=False)
+        line_boxes[i] = [b for line in boxes for b in line.pieces]
+        for b in line_boxes[i]:
+            crops.append(_crop(page.gray, b))
+            owners.append(i)
+    readings = recogniser().read(crops) if crops else []
+    texts: dict[int, list[Reading]] = {}
+    for owner, reading in zip(owners, readings, strict=True):
+        box = line_boxes[owner][len(texts.get(owner, []))]
+        texts.setdefault(owner, []).append(_slash(_filled(reading), ink, box))
+    owner_at: dict[tuple[int, int], int] = {}
+    for i, cell in enumerate(grid.cells):
+        for r in range(cell.row, cell.row + cell.rowspan):
+            for c in range(cell.col, cell.col + cell.colspan):
+                owner_at.setdefault((r, c), i)
+    rows: list[list[GridCell]] = []
+    for r in range(grid.n_rows):
+        row: list[GridCell] = []
+        c = 0
+        while c < grid.n_cols:
+            i = owner_at.get((r, c))
+            loc = Location(kind, table=index, row=r, col=len(row), page=page.number)
+            if i is None:  # a slot no region covers (a rule broken into it): keep the grid aligned
+                row.append(GridCell("", loc))
+                c += 1
+                continue
+            cell = grid.cells[i]
+            lines = texts.get(i, [])
+            loc.bbox = cell.box.as_list()
+            loc.confidence = round(min((x.confidence for x in lines), default=1.0), 3)
+            if len(lines) == 1 and lines[0].alternatives:
+                loc.readings = list(lines[0].alternatives)
+            width = cell.col + cell.colspan - c
+            text = "\n".join(x.text for x in lines)
+            if not _figure(text):
+                text = cell_label(text)
+            row.append(GridCell(text, loc, colspan=width, continued=cell.row < r))
+            c += width
+        rows.append(row)
+    _name_blocks(rows)
+    return Table(index=index, rows=rows, page=page.number)
+
+
+def _name_blocks(rows: list[list[GridCell]]) -> None:
+    """A block title that reads as several (第二十条第（）项) is the one whose rows follow it."""
+    for r, row in enumerate(rows):
+        texts = {c.text for c in row if c.text}
+        if len(texts) != 1:
+            continue
+        below = [rows[k][0].text for k in range(r + 1, min(len(rows), r + 6)) if rows[k]]
+        named = block_title(texts.pop(), below)
+        if named is not None:
+            for cell in row:
+                cell.text = named
+
+
+def _filled(reading: Reading) -> Reading:
+    """A bracket pair printed empty is a character the recogniser skipped (第二十条第（八）项): take the
+    most likely reading that fills it."""
+    if not _EMPTY_BRACKETS.search(reading.text):
+        return reading
+    for alt in reading.alternatives:
+        if not _EMPTY_BRACKETS.search(alt) and len(alt) > len(reading.text):
+            return Reading(alt, reading.confidence, (reading.text,))
+    return reading
+
+
+def _slash(reading: Reading, ink: np.ndarray, box: Box) -> Reading:
+    """A lone ``/`` (printed for "none") reads as ``1``: tell them apart by the stroke's slant."""
+    if reading.text not in ("1", "/", "l", "I", "|", "7"):
+        return reading
+    mask = ink[box.y0 : box.y1, box.x0 : box.x1]
+    ys, xs = np.nonzero(mask)
+    if len(xs) < _MIN_INK:
+        return reading
+    h = box.height
+    top = xs[ys < ys.min() + h / 3]
+    bottom = xs[ys > ys.max() - h / 3]
+    if len(top) == 0 or len(bottom) == 0:
+        return reading
+    slant = (top.mean() - bottom.mean()) / max(h, 1)
+    if slant > 0.25:
+        return Reading("/", reading.confidence, tuple(a for a in ("1", *reading.alternatives) if a != "/"))
+    if reading.text == "/":
+        return Reading("1", reading.confidence * 0.5, ("/",))
+    return reading
+
+
+# ---------------------------------------------------------------- text lines
+
+
+def _lines(ink: np.ndarray, area: Box, *, split: bool = True) -> list[_Line]:
+    """Text lines in ``area`` of the ink mask, top to bottom; with ``split``, each line cut into pieces
+    at gaps wider than two characters (the columns of an unruled table, a date set off to the right)."""
+    region = ink[area.y0 : area.y1, area.x0 : area.x1]
+    if region.size == 0 or int(np.count_nonzero(region)) < _MIN_INK:
+        return []
+    rows = np.count_nonzero(region, axis=1)
+    out = []
+    for y0, y1 in _runs(rows > 0, gap=2):
+        if y1 - y0 < 4:
+            continue
+        band = region[y0:y1]
+        cols = np.count_nonzero(band, axis=0)
+        if int(cols.sum()) < _MIN_INK:
+            continue
+        gap = max(6, 2 * (y1 - y0)) if split else max(6, (y1 - y0))
+        pieces = [
+            Box(area.x0 + x0, area.y0 + y0, area.x0 + x1, area.y0 + y1)
+            for x0, x1 in _runs(cols > 0, gap=gap)
+            if int(cols[x0:x1].sum()) >= _MIN_INK // 2
+        ]
+        if not pieces:
+            continue
+        if not split:
+            pieces = [Box(pieces[0].x0, pieces[0].y0, pieces[-1].x1, pieces[0].y1)]
+        box = Box(pieces[0].x0, area.y0 + y0, pieces[-1].x1, area.y0 + y1)
+        out.append(_Line(box, pieces))
+    return out
+
+
+def _runs(mask: np.ndarray, gap: int) -> list[tuple[int, int]]:
+    """Runs of True, bridging gaps of up to ``gap`` False."""
+    idx = np.flatnonzero(mask)
+    if len(idx) == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(idx) > gap + 1)
+    starts = [int(idx[0]), *(int(idx[b + 1]) for b in breaks)]
+    ends = [*(int(idx[b]) + 1 for b in breaks), int(idx[-1]) + 1]
+    return list(zip(starts, ends, strict=True))
+
+
+def _crop(gray: np.ndarray, box: Box) -> np.ndarray:
+    h, w = gray.shape
+    px, py = _PAD
+    return gray[max(0, box.y0 - py) : min(h, box.y1 + py), max(0, box.x0 - px) : min(w, box.x1 + px)]
+
+
+def _read_lines(page: Page, lines: list[_Line]) -> list[list[Piece]]:
+    boxes = [b for line in lines for b in line.pieces]
+    readings = recogniser().read([_crop(page.gray, b) for b in boxes]) if boxes else []
+    out: list[list[Piece]] = []
+    i = 0
+    for line in lines:
+        pieces = []
+        for b in line.pieces:
+            r = _filled(readings[i])
+            i += 1
+            if r.text.strip():
+                pieces.append(Piece(b, r.text.strip(), r.confidence, r.alternatives))
+        out.append(pieces)
+    return out
+
+
+def _furniture(line: _Line, pieces: list[Piece], page: Page) -> bool:
+    """A page number in the top or bottom margin."""
+    h = page.gray.shape[0]
+    in_margin = line.box.y0 > h * (1 - _MARGIN) or line.box.y1 < h * _MARGIN
+    text = "".join(p.text for p in pieces)
+    return in_margin and bool(_FURNITURE.match(text))
+
+
+def _figure(text: str) -> bool:
+    return bool(re.fullmatch(r"[-+]?\d[\d,.]*%?|/|—|-", text))
+
+
+def _min_conf(pieces: list[Piece]) -> float:
+    return round(min((p.confidence for p in pieces), default=1.0), 3)
+
+
+# ---------------------------------------------------------------- unruled tables
+
+
+def _flush(
+    run: list[tuple[_Line, list[Piece]]], page: Page, kind: SourceKind, first_table: int, placed: list[tuple[int, Block]]
+) -> list[tuple[int, Block]]:
+    """A run of lines of several pieces with figures: an unruled table, or (too short) plain lines."""
+    if not run:
+        return []
+    if len(run) < _UNRULED_MIN_ROWS:
+        return [
+            (line.box.y0, Paragraph(" ".join(p.text for p in pieces), Location(kind, page=page.number, bbox=line.box.as_list(), confidence=_min_conf(pieces))))
+            for line, pieces in run
+        ]
+    index = first_table + sum(1 for _, b in placed if isinstance(b, Table))
+    rows: list[list[GridCell]] = []
+    for r, cells in enumerate(aligned([pieces for _, pieces in run])):
+        row = []
+        for c, piece in enumerate(cells):
+            loc = Location(kind, table=index, row=r, col=c, page=page.number)
+            if piece is not None:
+                loc.bbox = piece.box.as_list()
+                loc.confidence = round(piece.confidence, 3)
+                if piece.alternatives:
+                    loc.readings = list(piece.alternatives)
+            row.append(GridCell(piece.text if piece else "", loc))
+        rows.append(row)
+    return [(run[0][0].box.y0, Table(index=index, rows=rows, page=page.number))]
