@@ -22,11 +22,14 @@ import logging
 import multiprocessing
 import resource
 import threading
+import time
 import traceback
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from typing import Any
 
+from core import progress
 from core.model import ParsedReport, ReportError
 from core.settings import get_settings
 
@@ -42,6 +45,8 @@ _PRELOAD = [
     "core.extract.text",
     "core.parse",
     "core.checks",
+    "core.extract.ocr.pages",  # OpenCV, ONNX Runtime, pypdfium2; the model itself loads in each worker
+    "core.extract.ocr.review",
 ]
 _FILES_PER_WORKER = 200  # then a fresh process: whatever a long-lived parser accumulates is dropped
 _lock = threading.Lock()
@@ -50,18 +55,35 @@ _workers: set[_Worker] = set()
 _local = threading.local()
 
 
-def read_report_limited(data: bytes, filename: str, *, timeout: float | None = None) -> ParsedReport:
+Listener = Callable[[str], None]
+
+
+def read_report_limited(
+    data: bytes, filename: str, *, timeout: float | None = None, on_progress: Listener | None = None
+) -> ParsedReport:
     """:func:`core.pipeline.read_report` in a killable worker process (blocking; for the CLI and scripts).
 
     Raises :class:`ReportError` as ``read_report`` does, and also when the parse overruns ``timeout``
     seconds (default ``parse_timeout_s``), exceeds ``max_parse_memory_mb``, dies or fails unexpectedly.
+    ``on_progress`` receives the parse's progress messages (core.progress), in a waiter thread.
     """
-    return _pool().submit(_run, data, filename, timeout).result()
+    return _pool().submit(_run, data, filename, timeout, on_progress).result()
 
 
-async def read_report_bounded(data: bytes, filename: str, *, timeout: float | None = None) -> ParsedReport:
-    """:func:`read_report_limited` for the event loop: no loop thread waits for the worker."""
-    return await asyncio.wrap_future(_pool().submit(_run, data, filename, timeout))
+async def read_report_bounded(
+    data: bytes, filename: str, *, timeout: float | None = None, on_progress: Listener | None = None
+) -> ParsedReport:
+    """:func:`read_report_limited` for the event loop: no loop thread waits for the worker, and
+    ``on_progress`` is called on the loop."""
+    listener = None
+    if on_progress is not None:
+        loop = asyncio.get_running_loop()
+        callback = on_progress
+
+        def listener(message: str) -> None:
+            loop.call_soon_threadsafe(callback, message)
+
+    return await asyncio.wrap_future(_pool().submit(_run, data, filename, timeout, listener))
 
 
 def shutdown() -> None:
@@ -83,10 +105,11 @@ def _pool() -> ThreadPoolExecutor:
         return _waiters
 
 
-def _run(data: bytes, filename: str, timeout: float | None) -> ParsedReport:
+def _run(data: bytes, filename: str, timeout: float | None, on_progress: Listener | None = None) -> ParsedReport:
     """In a waiter thread: hand the file to this thread's worker and wait at most the deadline."""
     settings = get_settings()
     limit = settings.parse_timeout_s if timeout is None else timeout
+    deadline = time.monotonic() + limit
     worker = _own_worker()
     try:
         try:
@@ -96,6 +119,10 @@ def _run(data: bytes, filename: str, timeout: float | None) -> ParsedReport:
             worker = _own_worker()
             worker.send(data, filename)
         kind, payload = worker.receive(limit)
+        while kind == "progress":  # the deadline is the whole parse's, however often it reports
+            if on_progress is not None:
+                on_progress(payload)
+            kind, payload = worker.receive(max(0.0, deadline - time.monotonic()))
     except TimeoutError:  # before OSError, which it subclasses
         _retire(worker)
         raise ReportError(
@@ -197,7 +224,8 @@ def _serve(conn: Connection, memory_mb: int) -> None:
             return
         result: tuple[str, Any]
         try:
-            result = ("ok", read_report(data, filename))
+            with progress.listening(lambda message: conn.send(("progress", message))):
+                result = ("ok", read_report(data, filename))
         except ReportError as exc:
             result = ("error", str(exc))
         except MemoryError:

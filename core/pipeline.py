@@ -15,6 +15,10 @@ def read_report(data: bytes, filename: str) -> ParsedReport:
     from core.parse import parse_document
 
     report = parse_document(extract(data, filename))
+    if any(c.loc.kind in ("scan", "photo") for c in report.cells.values()):
+        from core.extract.ocr.review import review
+
+        review(report)  # the identities as a second reader of figures read from pixels
     report.findings.extend(report_checks(report))
     report.checked = True
     return report

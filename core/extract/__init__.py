@@ -101,7 +101,7 @@ def _extract(data: bytes, filename: str, settings: Settings) -> Document:
 
         return extract_pdf(data, settings)
     if data.startswith(_IMAGES) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
-        from core.extract.ocr import read_image_file  # a scan or a phone photo of the tables
+        from core.extract.ocr.pages import read_image_file  # a scan or a phone photo of the tables
 
         return read_image_file(data, PurePath(filename or "图片").name, settings)
     for magic, name in _OTHER_BINARIES:

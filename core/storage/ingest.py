@@ -20,7 +20,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.limits import read_report_bounded
+from core.limits import Listener, read_report_bounded
 from core.model import Cell, ParsedReport, ReportError
 from core.storage.agencies import match_key, same_agency
 from core.storage.db import insert_many, write_session
@@ -86,12 +86,13 @@ async def ingest_bytes(
     *,
     uploaded_by: int | None = None,
     chat_id: int | None = None,
+    on_progress: Listener | None = None,
 ) -> IngestResult:
     """Parse and store one file. An unreadable file comes back ``failed`` with the reason."""
     digest = sha256_of(data)
     if duplicate := await duplicate_of(sf, digest, filename):  # recognised before parsing
         return duplicate
-    parsed = await parse_bytes(data, filename, digest)
+    parsed = await parse_bytes(data, filename, digest, on_progress)
     if isinstance(parsed, IngestResult):
         return parsed
     return await store_report(
@@ -99,12 +100,14 @@ async def ingest_bytes(
     )
 
 
-async def parse_bytes(data: bytes, filename: str, digest: str) -> ParsedReport | IngestResult:
+async def parse_bytes(
+    data: bytes, filename: str, digest: str, on_progress: Listener | None = None
+) -> ParsedReport | IngestResult:
     """The file parsed, or its ``failed`` result."""
     try:
         # In a worker process with a deadline and a memory cap: a hostile file cannot hang or starve the
         # bot, and the event loop (polling, job queue) stays responsive while a file is parsed.
-        return await read_report_bounded(data, filename)
+        return await read_report_bounded(data, filename, on_progress=on_progress)
     except ReportError as exc:
         return IngestResult("failed", filename, digest, error=str(exc))
 

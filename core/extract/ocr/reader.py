@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from core.extract.ocr.engine import Reading, recogniser
+from core.extract.ocr.engine import EMPTY_BRACKETS, Reading, recogniser
 from core.extract.ocr.grid import Box, Grid, Piece, aligned, ruled
 from core.extract.ocr.lexicon import block_title, cell_label, heading
 from core.extract.ocr.page import Page
@@ -24,7 +24,7 @@ _MIN_INK = 12  # pixels: less is dust, not print
 _MARGIN = 0.07  # share of the page height at top and bottom where page numbers sit
 _FURNITURE = re.compile(r"^[\s\-—–_－0-9/第页共Pp.]*$")
 _UNRULED_MIN_ROWS = 3
-_EMPTY_BRACKETS = re.compile(r"[（(]\s*[)）]")
+
 
 
 @dataclass
@@ -132,10 +132,10 @@ def _name_blocks(rows: list[list[GridCell]]) -> None:
 def _filled(reading: Reading) -> Reading:
     """A bracket pair printed empty is a character the recogniser skipped (第二十条第（八）项): take the
     most likely reading that fills it."""
-    if not _EMPTY_BRACKETS.search(reading.text):
+    if not EMPTY_BRACKETS.search(reading.text):
         return reading
     for alt in reading.alternatives:
-        if not _EMPTY_BRACKETS.search(alt) and len(alt) > len(reading.text):
+        if not EMPTY_BRACKETS.search(alt) and len(alt) > len(reading.text):
             return Reading(alt, reading.confidence, (reading.text,))
     return reading
 

@@ -1,0 +1,58 @@
+"""Image files and scanned PDF pages, page by page, into Document blocks (with progress)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from core import progress
+from core.extract.ocr.load import image_frames, render_pdf_page
+from core.extract.ocr.page import prepare
+from core.extract.ocr.reader import read_page
+from core.model import Block, Document, ReportError, SourceKind, Table
+from core.settings import Settings
+
+_BLANK_INK = 0.0005  # share of the page that is print, below which a page is blank
+
+
+def read_image(image: np.ndarray, number: int, kind: SourceKind, first_table: int) -> list[Block]:
+    """The blocks of one page image (page ``number``, 1-based); none for a blank page. Tables are
+    numbered from ``first_table``."""
+    page = prepare(image, number)
+    if np.count_nonzero(page.ink) < _BLANK_INK * page.ink.size:
+        return []
+    return [block for _, block in read_page(page, kind, first_table)]
+
+
+def read_images(images: Iterable[np.ndarray], kind: SourceKind, count: int) -> list[Block]:
+    """Blocks of ``count`` page images, in order, reporting progress page by page."""
+    blocks: list[Block] = []
+    for number, image in enumerate(images, start=1):
+        if count > 1:
+            progress.report(f"正在识别第 {number}/{count} 页…")
+        blocks += read_image(image, number, kind, sum(1 for b in blocks if isinstance(b, Table)))
+    return blocks
+
+
+def read_image_file(data: bytes, name: str, settings: Settings) -> Document:
+    """A photo or scanned image (.jpg/.png/.webp/.tif …) → Document of kind "photo"."""
+    frames = list(image_frames(data, name, settings.max_pages))
+    blocks = read_images(frames, "photo", len(frames))
+    if not blocks:
+        raise ReportError("图片中没有可识别的文字，请拍清楚报告表格后重新发送。")
+    return Document(kind="photo", blocks=blocks)
+
+
+class PdfPages:
+    """The pages of a PDF without a text layer, rendered (pypdfium2) and read one at a time."""
+
+    def __init__(self, data: bytes, pages: int) -> None:
+        import pypdfium2 as pdfium
+
+        self.pdf = pdfium.PdfDocument(data)
+        self.pages = pages
+
+    def read(self, number: int, first_table: int) -> list[Block]:
+        progress.report(f"正在识别第 {number}/{self.pages} 页…")
+        return read_image(render_pdf_page(self.pdf, number), number, "scan", first_table)
