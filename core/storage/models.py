@@ -104,3 +104,21 @@ class FindingRecord(SQLModel, table=True):
     # "report": found in the report alone; "cross": needs other reports (previous year, peers) and is
     # recomputed when those change.
     scope: str = Field(default="report", index=True)
+
+
+class CorrectionRecord(SQLModel, table=True):
+    """A figure a user corrected by hand (a misread scan or photo, core.storage.corrections): who, when,
+    and what it was before, so no stored figure changes without a trace."""
+
+    __tablename__ = "correction"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", index=True, ondelete="CASCADE")
+    key: str
+    old_raw: str = ""
+    old_value: float | None = None
+    new_raw: str = ""
+    new_value: float | None = None
+    corrected_by: int | None = Field(default=None, sa_type=BigInteger)  # Telegram user id
+    chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    corrected_at: datetime = Field(default_factory=utcnow)
