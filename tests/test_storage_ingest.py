@@ -110,7 +110,7 @@ async def test_same_file_twice_is_a_duplicate(sf, monkeypatch):
     report = parsed_report()
     calls = []
 
-    async def fake_read(data: bytes, filename: str):
+    async def fake_read(data: bytes, filename: str, **_: object):
         calls.append(filename)
         return report
 
@@ -188,7 +188,7 @@ async def _parsed_together(monkeypatch, count: int) -> None:
     arrived = 0
     everyone = asyncio.Event()
 
-    async def read(data: bytes, filename: str):
+    async def read(data: bytes, filename: str, **_: object):
         nonlocal arrived
         report = await real_read(data, filename)
         arrived += 1
@@ -250,7 +250,7 @@ async def test_ingest_many_answers_only_what_it_committed(sf, monkeypatch):
     release = asyncio.Event()
     real_read = ingest_module.read_report_bounded
 
-    async def read(data: bytes, filename: str):
+    async def read(data: bytes, filename: str, **_: object):
         if filename != "0.txt":
             await release.wait()  # the other files are still being parsed
         return await real_read(data, filename)
@@ -302,7 +302,7 @@ async def test_ingest_many_recognises_stored_files_before_parsing_them(sf, monke
     parsed = []
     real_read = ingest_module.read_report_bounded
 
-    async def read(data: bytes, filename: str):
+    async def read(data: bytes, filename: str, **_: object):
         parsed.append(filename)
         return await real_read(data, filename)
 

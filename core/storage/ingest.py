@@ -25,6 +25,7 @@ from core.model import Cell, ParsedReport, ReportError
 from core.storage.agencies import match_key, same_agency
 from core.storage.db import insert_many, write_session
 from core.storage.models import Agency, CellRecord, FindingRecord, Report, utcnow
+from core.storage.partial import complete, partial
 from core.storage.rechecks import (
     Context,
     checked_findings,
@@ -221,6 +222,10 @@ async def _store(
     # (their checks compare with this one).
     own, peers = await neighbours(session, row, (year - 1, year, year + 1))
     older = [r for r in own if r.year == year]
+    if older and partial(report) and complete(report, await load_parsed(session, older[-1]), older[-1].id or 0):
+        for column, digest in table_digests(report).items():  # a partial upload completed by the last one
+            setattr(row, column, digest)
+        row.tables_found = report.tables_found
     if older:
         await session.execute(
             update(Report).where(Report.id.in_([o.id for o in older])).values(is_current=False)
