@@ -31,7 +31,19 @@ from telegram.ext import (
 from bot import auth
 from bot.context import SETTINGS_KEY, SF_KEY, Context, lang_of
 from bot.delivery import RetryingRateLimiter
-from bot.handlers import ask, callbacks, deadlines, documents, links, precheck, reports, start, upload
+from bot.handlers import (
+    ask,
+    callbacks,
+    corrections,
+    deadlines,
+    documents,
+    links,
+    photos,
+    precheck,
+    reports,
+    start,
+    upload,
+)
 from bot.processor import ChatOrderedProcessor
 from core.settings import Settings
 from core.storage.agencies import warm_agency_index
@@ -54,6 +66,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("ics", "下载截止日期日历文件", "Download the deadlines as a calendar file"),
 )
 MAX_RETRIES = 3  # for 429 Too Many Requests, after waiting retry_after
+CORRECTION = r"^\s*表\s*[二三四2-4].*[=＝:：]"  # "表三 予以公开 总计 = 23" (core.storage.corrections)
 
 
 def build_application(
@@ -108,6 +121,7 @@ def register_handlers(application: Application) -> None:
             CommandHandler("check", reports.check_command),
             CommandHandler("export", reports.export_command),
             CommandHandler("chart", reports.chart_command),
+            MessageHandler(filters.PHOTO | filters.Document.IMAGE, photos.on_photo),
             MessageHandler(filters.Document.ALL, upload.on_document),
             MessageHandler(links.FILTER, links.on_link),
         ]
@@ -118,6 +132,7 @@ def register_handlers(application: Application) -> None:
             *callbacks.handlers(),
             *documents.handlers(),
             *precheck.handlers(),
+            MessageHandler(filters.REPLY & filters.Regex(CORRECTION), corrections.on_correction),
             MessageHandler(filters.TEXT & ~filters.COMMAND, ask.on_text),
             MessageHandler(filters.COMMAND, start.unknown_command),
             CallbackQueryHandler(callbacks.stale_button),
