@@ -28,7 +28,9 @@ SHORT_HEIGHT = 32
 _MODEL = "models/ch_PP-OCRv4_rec_infer.onnx"
 _DIGITS = "0123456789"
 _NUMBER_CHARS = set(_DIGITS + ".,-%")
-_DIGIT_LOOKALIKES = set("oODQlI|iJzZsSbBgq")  # what a printed digit alone in a cell is misread as
+# What a short printed figure is misread as (11 → n, 0 → o): no table cell prints such a Latin fragment.
+_DIGIT_LOOKALIKES = set("oODQlI|iJzZsSbBgqnuUhHLTtAEG")
+_LOOKALIKE_LEN = 4
 _ALTERNATIVE_MIN = 0.02  # a second reading less likely than this is noise
 _INSERTION_MIN = 0.05  # a character this likely where a blank won may be print the recogniser skipped
 _MAX_READINGS = 4
@@ -97,7 +99,7 @@ class Recogniser:
     def _decode(self, probs: np.ndarray) -> Reading:
         best = probs.argmax(axis=1)
         text = self._collapse(best)
-        if text and all(c in _NUMBER_CHARS or c in _DIGIT_LOOKALIKES for c in text):
+        if text and len(text) <= _LOOKALIKE_LEN and all(c in _NUMBER_CHARS or c in _DIGIT_LOOKALIKES for c in text):
             probs = probs * np.exp(self.number_mask)  # zero every non-number character
             probs = probs / np.maximum(probs.sum(axis=1, keepdims=True), 1e-9)
             best = probs.argmax(axis=1)

@@ -23,7 +23,8 @@ _PAD = (8, 4)  # px of paper kept left/right and above/below a line crop: a lone
 _MIN_INK = 12  # pixels: less is dust, not print
 _MARGIN = 0.07  # share of the page height at top and bottom where page numbers sit
 _FURNITURE = re.compile(r"^[\s\-—–_－0-9/第页共Pp.]*$")
-_UNRULED_MIN_ROWS = 3
+_UNRULED_MIN_ROWS = 2
+_SLASH_SLANT = 0.18  # horizontal drift per pixel down: ~0.3 for a printed "/", below 0.1 for a "1"
 
 
 
@@ -50,7 +51,7 @@ def read_page(page: Page, kind: SourceKind, first_table: int) -> list[tuple[int,
     for line, pieces in zip(lines, readings, strict=True):
         if _furniture(line, pieces, page):
             continue
-        if len(pieces) >= 3 and any(_figure(p.text) for p in pieces[1:]):
+        if len(pieces) >= 3 or (len(pieces) == 2 and _figure(pieces[1].text)):  # a row of an unruled table?
             run.append((line, pieces))
             continue
         placed += _flush(run, page, kind, first_table, placed)
@@ -148,13 +149,10 @@ def _slash(reading: Reading, ink: np.ndarray, box: Box) -> Reading:
     ys, xs = np.nonzero(mask)
     if len(xs) < _MIN_INK:
         return reading
-    h = box.height
-    top = xs[ys < ys.min() + h / 3]
-    bottom = xs[ys > ys.max() - h / 3]
-    if len(top) == 0 or len(bottom) == 0:
+    if np.ptp(ys) < 4:
         return reading
-    slant = (top.mean() - bottom.mean()) / max(h, 1)
-    if slant > 0.25:
+    slant = -float(np.polyfit(ys, xs, 1)[0])  # x drifts left going down a "/"; a "1" stands upright
+    if slant > _SLASH_SLANT:
         return Reading("/", reading.confidence, tuple(a for a in ("1", *reading.alternatives) if a != "/"))
     if reading.text == "/":
         return Reading("1", reading.confidence * 0.5, ("/",))
@@ -252,7 +250,8 @@ def _flush(
     """A run of lines of several pieces with figures: an unruled table, or (too short) plain lines."""
     if not run:
         return []
-    if len(run) < _UNRULED_MIN_ROWS:
+    figures = sum(1 for _, pieces in run for p in pieces if _figure(p.text))
+    if len(run) < _UNRULED_MIN_ROWS or figures < 2:
         return [
             (line.box.y0, Paragraph(" ".join(p.text for p in pieces), Location(kind, page=page.number, bbox=line.box.as_list(), confidence=_min_conf(pieces))))
             for line, pieces in run
