@@ -102,7 +102,6 @@ async def correct_cell(
             )
             session.add(cell)
         cell.raw, cell.value, cell.unit = raw, parsed.value, parsed.unit
-        cell.loc = {**(cell.loc or {}), "corrected_by": user_id}
         session.add(
             CorrectionRecord(
                 report_id=report_id,
