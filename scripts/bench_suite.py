@@ -33,6 +33,7 @@ from bench_bot import ask_throughput, questions, upload_files, upload_throughput
 from bench_copies import bench_copies
 from bench_data import YEARS, agency_names, report_text, reports
 from bench_memory import TreePeak, peak_children_mb, peak_self_mb
+from bench_ocr import bench_ocr
 from bench_qa import Timed, build_database, mismatches, probes, time_questions
 from builders import build_docx, build_pdf, consistent_values
 from pgserver import LocalPostgres
@@ -88,6 +89,9 @@ TARGETS = {
     "bot_updates_per_s": Target(50, at_least=True),
     "peak_rss_mb": Target(1024),
     "peak_pss_tree_mb": Target(1024),
+    "ocr_page_s": Target(3),
+    "ocr_scan_cell_accuracy": Target(99.5, at_least=True),
+    "ocr_photo_cell_accuracy": Target(98, at_least=True),
 }
 
 
@@ -428,6 +432,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench_bot(sizes, figures, sqlite_url)
             bench_documents(figures, sqlite_url)
             bench_qa(sizes, figures, workdir)
+            heading("OCR", "held-back generated scans (seal, skew, noise, JPEG) and phone photos (album)")
+            bench_ocr(figures.add, quick=sizes == QUICK)
         bench_memory(figures, tree)
         bench_host(figures, "end")
     finally:
