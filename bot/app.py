@@ -132,7 +132,7 @@ def register_handlers(application: Application) -> None:
             *callbacks.handlers(),
             *documents.handlers(),
             *precheck.handlers(),
-            MessageHandler(filters.REPLY & filters.Regex(CORRECTION), corrections.on_correction),
+            MessageHandler(filters.Regex(CORRECTION), corrections.on_correction),
             MessageHandler(filters.TEXT & ~filters.COMMAND, ask.on_text),
             MessageHandler(filters.COMMAND, start.unknown_command),
             CallbackQueryHandler(callbacks.stale_button),

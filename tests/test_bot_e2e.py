@@ -111,8 +111,8 @@ async def test_too_large_file_is_refused_without_downloading(bot: Harness):
     ("filename", "data", "expected"),
     [
         ("setup.exe", b"MZ\x90\x00", "不支持的文件类型（.exe）"),
-        ("scan.png", b"\x89PNG\r\n\x1a\n", "不支持的文件类型（.png）"),
         ("slides.ppt", b"\xd0\xcf\x11\xe0", "不支持的文件类型（.ppt）"),
+        ("slides.pptx", b"PK\x03\x04", "不支持的文件类型（.pptx）"),
     ],
 )
 async def test_unsupported_file_types_are_refused(bot: Harness, filename, data, expected):

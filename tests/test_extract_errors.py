@@ -92,10 +92,10 @@ def test_empty_file(data: bytes) -> None:
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (b"\x89PNG\r\n\x1a\n" + bytes(100), "图片文件（PNG）"),
-        (b"\xff\xd8\xff\xe0" + bytes(100), "图片文件（JPEG）"),
-        (b"GIF89a" + bytes(100), "图片文件（GIF）"),
-        (b"RIFF\x00\x00\x00\x00WEBPVP8 " + bytes(100), "图片文件（WebP）"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(100), "图片文件（upload.bin）已损坏"),
+        (b"\xff\xd8\xff\xe0" + bytes(100), "图片文件（upload.bin）已损坏"),
+        (b"GIF89a" + bytes(100), "图片文件（upload.bin）已损坏"),
+        (b"RIFF\x00\x00\x00\x00WEBPVP8 " + bytes(100), "图片文件（upload.bin）已损坏"),
         (b"Rar!\x1a\x07\x01\x00" + bytes(100), "RAR"),
         (b"{\\rtf1\\ansi report}", "RTF"),
         (b"MZ\x90\x00" + bytes(100), "可执行程序"),

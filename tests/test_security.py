@@ -18,9 +18,16 @@ from faults_support import Dump, dump, spawn
 from fetch_support import serve
 from pydantic import SecretStr
 from qa_support import Spec, store
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
-from bot.app import build_application
+from bot.app import CORRECTION, build_application
 from bot.emulator import BotAPIEmulator, Output
 from core.settings import Settings
 
@@ -50,6 +57,7 @@ def handler_keys(handler: BaseHandler) -> list[str]:
 # pick-list of OTHER's chat).
 DOCUMENT = "<document>"
 LINK = "<link to a report page>"  # served from 127.0.0.1 for the duration of the probe
+PHOTO = "<photo>"
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,8 @@ PROBES: tuple[Probe, ...] = (
         "admin",
         LINK,
     ),
+    Probe("message <filters.PHOTO or filters.Document.Category('image/')>", "admin", PHOTO),
+    Probe(f"message {filters.Regex(CORRECTION)}", "admin", "表三 予以公开 总计 = 1"),
     Probe(r"button ^undo:\d+$", "admin", "button:undo:{report}"),
     Probe("/deadline", "admin", "/deadline add 乡镇 2月25日 宁波市海曙区"),
     Probe("/deadline", "admin", "/deadline del {rule}"),
@@ -126,6 +136,8 @@ class Setup:
         if payload == LINK:
             async with serve() as base:
                 return await self.bot.say(chat, f"{base}/gb2312.html", user=user), {}
+        if payload == PHOTO:
+            return await self.bot.upload(chat, "报告第1页.jpg", _photo(), user=user, mime_type="image/jpeg"), {}
         if payload.startswith("button:"):
             data = payload.removeprefix("button:")
             return await self.bot.callback(chat, self.button_message, data, user=user)
@@ -156,6 +168,14 @@ async def _setup(bot: Harness) -> Setup:
         "question": pick.buttons[0]["callback_data"].split(":")[1],
     }
     return Setup(bot, ids, page.message_id)
+
+
+def _photo() -> bytes:
+    """A scan of a generated report's first page (title, table 二): enough to be stored."""
+    from builders import consistent_values
+    from scan_builders import image_bytes, print_pages, scan
+
+    return image_bytes(scan(print_pages(consistent_values("2021", seed=8), "2021")[0], seed=1))
 
 
 def record_hits(bot: Harness) -> list[str]:

@@ -1,5 +1,6 @@
-"""Correcting a stored figure from the chat: a reply to a report's summary such as
-"表三 予以公开 总计 = 23". The checks run again and the answer shows the report's findings now."""
+"""Correcting a stored figure from the chat: "表三 予以公开 总计 = 23", as a reply to a report's summary
+(or, replying to nothing, for the report last uploaded in the chat). The checks run again and the answer
+shows the report's findings now."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from bot.context import Context, lang_of, session_factory
 from bot.render import esc, reply_long
 from bot.reportview import FINDINGS, findings_html, report_keyboard
 from core.qa.wording import tr
-from core.storage.corrections import CorrectionError, correct_cell
+from core.storage.corrections import CorrectionError, correct_cell, latest_upload
 
 
 def replied_report(message: Message) -> int | None:
@@ -27,8 +28,10 @@ def replied_report(message: Message) -> int | None:
 
 async def on_correction(update: Update, context: Context) -> None:
     message = update.effective_message
-    report_id = replied_report(message)
+    if not await ensure_admin(update, context, "更正报告数据", "correct report figures"):
+        return
     lang = lang_of(update)
+    report_id = replied_report(message) or await latest_upload(session_factory(context), message.chat_id)
     if report_id is None:
         await message.reply_text(
             tr(
@@ -37,8 +40,6 @@ async def on_correction(update: Update, context: Context) -> None:
                 "Reply to the report's summary (the message with buttons), e.g. 表三 予以公开 总计 = 23.",
             )
         )
-        return
-    if not await ensure_admin(update, context, "更正报告数据", "correct report figures"):
         return
     user = update.effective_user.id if update.effective_user else None
     try:

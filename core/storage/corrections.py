@@ -43,8 +43,12 @@ class Correction:
     report: ParsedReport  # with its findings after the checks ran again
 
 
-def looks_like_correction(text: str) -> bool:
-    return bool(_REQUEST.match(text))
+async def latest_upload(sf: async_sessionmaker[AsyncSession], chat_id: int) -> int | None:
+    """The report most recently uploaded in a chat: what a correction that replies to nothing means."""
+    async with sf() as session:
+        return await session.scalar(
+            select(Report.id).where(Report.chat_id == chat_id).order_by(Report.uploaded_at.desc(), Report.id.desc()).limit(1)
+        )
 
 
 def resolve(text: str, template_version: str) -> tuple[str, str]:
