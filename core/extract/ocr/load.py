@@ -55,18 +55,13 @@ def image_frames(data: bytes, name: str, max_pages: int) -> Iterator[np.ndarray]
         yield np.ascontiguousarray(np.asarray(upright)[:, :, ::-1])
 
 
-def render_pdf_page(pdf: object, number: int) -> np.ndarray:
-    """Page ``number`` (1-based) of an open ``pypdfium2.PdfDocument`` at 200 dpi, as BGR."""
+def render_pdf_page(page: object, number: int) -> np.ndarray:
+    """An open ``pypdfium2.PdfPage`` (page ``number``, for messages) at 200 dpi, as BGR."""
     import pypdfium2 as pdfium
 
-    assert isinstance(pdf, pdfium.PdfDocument)
-    page = pdf[number - 1]
-    try:
-        width, height = page.get_size()  # points
-        scale = RENDER_DPI / 72
-        _check_size(round(width * scale), round(height * scale), f"PDF 第 {number} 页")
-        bitmap = page.render(scale=scale, grayscale=False)
-        rgb = bitmap.to_numpy()
-    finally:
-        page.close()
+    assert isinstance(page, pdfium.PdfPage)
+    width, height = page.get_size()  # points
+    scale = RENDER_DPI / 72
+    _check_size(round(width * scale), round(height * scale), f"PDF 第 {number} 页")
+    rgb = page.render(scale=scale, grayscale=False).to_numpy()
     return np.ascontiguousarray(rgb[:, :, :3] if rgb.ndim == 3 else np.dstack([rgb] * 3))

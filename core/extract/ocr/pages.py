@@ -44,15 +44,7 @@ def read_image_file(data: bytes, name: str, settings: Settings) -> Document:
     return Document(kind="photo", blocks=blocks)
 
 
-class PdfPages:
-    """The pages of a PDF without a text layer, rendered (pypdfium2) and read one at a time."""
-
-    def __init__(self, data: bytes, pages: int) -> None:
-        import pypdfium2 as pdfium
-
-        self.pdf = pdfium.PdfDocument(data)
-        self.pages = pages
-
-    def read(self, number: int, first_table: int) -> list[Block]:
-        progress.report(f"正在识别第 {number}/{self.pages} 页…")
-        return read_image(render_pdf_page(self.pdf, number), number, "scan", first_table)
+def read_pdf_page(page: object, number: int, pages: int, first_table: int) -> list[Block]:
+    """A PDF page without a text layer (an open ``pypdfium2.PdfPage``), rendered at 200 dpi and read."""
+    progress.report(f"正在识别第 {number}/{pages} 页…")
+    return read_image(render_pdf_page(page, number), number, "scan", first_table)
