@@ -7,11 +7,9 @@ only ``base_url`` differs.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from urllib.parse import urlparse
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -45,6 +43,7 @@ from bot.handlers import (
     upload,
 )
 from bot.processor import ChatOrderedProcessor
+from bot.webhook import WebhookServer, webhook_secret
 from core.settings import Settings
 from core.storage.agencies import warm_agency_index
 
@@ -185,38 +184,35 @@ async def running(
     application: Application, settings: Settings, *, poll_interval: float = 0.0, poll_timeout: int = 10
 ) -> AsyncIterator[Application]:
     """Initialize, start receiving updates (webhook if configured, else long polling), and on exit stop
-    and shut down in order, as ``Application.run_polling`` would, but inside the caller's event loop."""
+    and shut down in order, as ``Application.run_polling`` would, but inside the caller's event loop.
+
+    Stopping a webhook process first refuses new updates (503, so a proxy or Telegram sends them
+    elsewhere or again), then finishes every update it has accepted before it shuts down."""
     await application.initialize()
+    receiver: WebhookServer | None = None
     try:
         if application.post_init:
             await application.post_init(application)
         assert application.updater is not None
         if settings.webhook_url:
-            path = urlparse(settings.webhook_url).path.lstrip("/")
-            await application.updater.start_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=path,
-                webhook_url=settings.webhook_url,
-                secret_token=_webhook_secret(settings),
-            )
+            receiver = WebhookServer(application, settings, application.bot_data[SF_KEY])
+            await receiver.start()
+            await application.bot.set_webhook(settings.webhook_url, secret_token=webhook_secret(settings))
         else:
             await application.updater.start_polling(poll_interval=poll_interval, timeout=poll_timeout)
         await application.start()
         try:
             yield application
         finally:
+            if receiver is not None:
+                receiver.drain()
             if application.updater.running:
                 await application.updater.stop()
             if application.running:
                 await application.stop()
     finally:
+        if receiver is not None:
+            await receiver.stop()
         await application.shutdown()
         if application.post_shutdown:
             await application.post_shutdown(application)
-
-
-def _webhook_secret(settings: Settings) -> str:
-    """Telegram echoes this header on every webhook call, so forged posts are rejected."""
-    assert settings.telegram_bot_token is not None
-    return hashlib.sha256(settings.telegram_bot_token.get_secret_value().encode()).hexdigest()[:48]

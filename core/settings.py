@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     webhook_url: str | None = None  # set to run in webhook mode instead of long polling
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
+    # Checked on every webhook POST; every process behind one address needs the same (default: from the token).
+    webhook_secret: SecretStr | None = None
 
     database_url: str = f"sqlite:///{DEFAULT_DB}"
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)

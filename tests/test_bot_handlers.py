@@ -1,19 +1,15 @@
 """Handler-level behaviour: refusals decided before any download, answer rendering, updates fed straight
-into ``Application.process_update``, retries of 429s, webhook mode, and token redaction in logs."""
+into ``Application.process_update``, retries of 429s, and token redaction in logs (webhook mode: test_bot_webhook)."""
 
 from __future__ import annotations
 
 import logging
-import socket
 
-import aiohttp
 import pytest
-from bot_support import ADMIN, GROUP, USER, bot_harness
+from bot_support import GROUP, USER, bot_harness
 from telegram import Document, Update
 
 from bot.__main__ import RedactToken, database_label
-from bot.app import build_application, running
-from bot.emulator import BotAPIEmulator
 from bot.handlers.ask import answer_html
 from bot.handlers.upload import refusal
 from core.qa.answer import Answer
@@ -101,35 +97,3 @@ async def test_too_many_requests_is_retried_after_retry_after(sf):
     assert [c.fault for c in bot.emu.calls_of("sendMessage")] == ["429", None]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-async def test_webhook_mode(sf):
-    port = _free_port()
-    async with BotAPIEmulator() as emu:
-        settings = Settings(
-            _env_file=None,
-            telegram_bot_token=emu.token,
-            admin_ids=[ADMIN],
-            webhook_url=f"http://127.0.0.1:{port}/telegram/hook",
-            webhook_listen="127.0.0.1",
-            webhook_port=port,
-        )
-        app = build_application(
-            settings, sf, base_url=emu.base_url, base_file_url=emu.base_file_url, throttle=False
-        )
-        async with running(app, settings):
-            assert emu.webhook_url == settings.webhook_url and emu.webhook_secret
-            emu.push_text(USER, USER, "/help")
-            (reply,) = await emu.wait_for_replies(USER)
-            assert "/check" in reply.text
-            # A forged post without Telegram's secret header is rejected.
-            async with aiohttp.ClientSession() as session:
-                update = {"update_id": 77, "message": {"message_id": 9, "date": 0, "text": "/start",
-                          "chat": {"id": USER, "type": "private"}}}  # fmt: skip
-                async with session.post(settings.webhook_url, json=update) as response:
-                    assert response.status == 403
-        assert emu.calls_of("getUpdates") == []
