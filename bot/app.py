@@ -45,6 +45,7 @@ from bot.handlers import (
 from bot.processor import ChatOrderedProcessor
 from bot.webhook import WebhookServer, webhook_secret
 from core.settings import Settings
+from core.storage import chatstate
 from core.storage.agencies import warm_agency_index
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
 )
 MAX_RETRIES = 3  # for 429 Too Many Requests, after waiting retry_after
 CORRECTION = r"^\s*表\s*[二三四2-4].*[=＝:：]"  # "表三 予以公开 总计 = 23" (core.storage.corrections)
+PURGE_INTERVAL_S = 3600  # expired conversation state is removed hourly (by whichever process runs it first)
 
 
 def build_application(
@@ -126,6 +128,10 @@ def register_handlers(application: Application) -> None:
         ]
     )
     deadlines.register(application)
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        _purge_chat_states, interval=PURGE_INTERVAL_S, first=PURGE_INTERVAL_S, name="chat-state-purge"
+    )
     application.add_handlers(
         [
             *callbacks.handlers(),
@@ -138,6 +144,12 @@ def register_handlers(application: Application) -> None:
         ]
     )
     application.add_error_handler(on_error)
+
+
+async def _purge_chat_states(context: Context) -> None:
+    removed = await chatstate.purge_expired(context.bot_data[SF_KEY])
+    if removed:
+        log.info("Removed %d expired conversation states", removed)
 
 
 async def _post_init(application: Application) -> None:

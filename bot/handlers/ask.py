@@ -1,14 +1,14 @@
 """Questions: any text that is not a command (in groups, only when the bot is mentioned or replied to)
 goes to the core Q&A. A clarification pick-list becomes an inline keyboard; pressing an option answers the
-original question, which waits server-side under a short id (callback data holds only that id and the
-option's index, far below Telegram's 64 bytes)."""
+original question, which waits in the database under a short id (core.storage.chatstate), so any bot
+process sharing it can take the press; callback data holds only that id and the option's index, far below
+Telegram's 64 bytes."""
 
 from __future__ import annotations
 
 import re
-import secrets
-from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
@@ -17,11 +17,12 @@ from bot.context import Context, Lang, lang_of, session_factory
 from bot.render import esc, keep_typing, send_long
 from core.qa.answer import Answer, Option, answer
 from core.qa.wording import tr
+from core.storage import chatstate
 
 CHOICE_PREFIX = "q"
-PENDING_KEY = "pending_questions"
+PICK = "pick"  # the chat state kind of a pending pick-list
+PICK_TTL = timedelta(days=2)  # an older pick-list asks to ask again
 TYPING_AFTER_S = 0.5  # most answers take milliseconds; show "typing…" only for slow ones
-MAX_PENDING = 5000  # oldest pick-lists are forgotten first; pressing one then asks to ask again
 # The line that starts the sources block of an answer's text (core.qa.wording.source_lines).
 SOURCE_HEADS = ("来源：", "Sources:")
 
@@ -34,17 +35,21 @@ class Pending:
     lang: str | None
 
 
-def _pending(context: Context) -> OrderedDict[str, Pending]:
-    return context.bot_data.setdefault(PENDING_KEY, OrderedDict())
+async def remember(context: Context, pending: Pending) -> str:
+    payload = {
+        "question": pending.question,
+        "options": [[o.label, o.choice] for o in pending.options],
+        "lang": pending.lang,
+    }
+    return await chatstate.save(session_factory(context), PICK, pending.chat_id, payload, ttl=PICK_TTL)
 
 
-def remember(context: Context, pending: Pending) -> str:
-    store = _pending(context)
-    key = secrets.token_urlsafe(6)
-    store[key] = pending
-    while len(store) > MAX_PENDING:
-        store.popitem(last=False)
-    return key
+async def recall(context: Context, key: str, chat_id: int) -> Pending | None:
+    state = await chatstate.load(session_factory(context), key, kind=PICK, chat_id=chat_id)
+    if state is None:
+        return None
+    p = state.payload
+    return Pending(p["question"], tuple(Option(label, choice) for label, choice in p["options"]), chat_id, p["lang"])
 
 
 def answer_html(result: Answer) -> str:
@@ -58,11 +63,11 @@ def answer_html(result: Answer) -> str:
     return f"{body}\n<blockquote expandable>{sources}</blockquote>"
 
 
-def clarify_keyboard(
+async def clarify_keyboard(
     context: Context, question: str, result: Answer, chat_id: int, lang: str | None
 ) -> InlineKeyboardMarkup:
     assert result.clarify
-    key = remember(context, Pending(question, tuple(result.clarify), chat_id, lang))
+    key = await remember(context, Pending(question, tuple(result.clarify), chat_id, lang))
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(o.label, callback_data=f"{CHOICE_PREFIX}:{key}:{i}")]
@@ -78,7 +83,7 @@ async def reply_answer(
     chat_id = update.effective_chat.id
     async with keep_typing(context.bot, chat_id, after=TYPING_AFTER_S):
         result = await answer(session_factory(context), question, choice=choice, lang=lang)
-    markup = clarify_keyboard(context, question, result, chat_id, lang) if result.clarify else None
+    markup = await clarify_keyboard(context, question, result, chat_id, lang) if result.clarify else None
     await send_long(context.bot, chat_id, answer_html(result), reply_markup=markup)
 
 
@@ -110,10 +115,9 @@ async def on_choice(update: Update, context: Context) -> None:
     query = update.callback_query
     lang: Lang = lang_of(update)
     _, key, index = (query.data or "").split(":")
-    pending = _pending(context).get(key)
+    pending = await recall(context, key, update.effective_chat.id)
     if (
         pending is None
-        or pending.chat_id != update.effective_chat.id
         or not index.isdigit()
         or int(index) >= len(pending.options)
     ):
