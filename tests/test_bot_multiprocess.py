@@ -20,7 +20,8 @@ from core.storage.db import open_db
 from core.storage.ingest import preload_samples
 from core.storage.reports import list_reports
 
-CHATS = list(range(7001, 7021))  # 20 private chats; in a private chat the user id is the chat id
+CHATS = list(range(7001, 7021))  # 20 private chats of admins; in a private chat the user id is the chat id
+NON_ADMIN = 7500
 TIMEOUT = 60.0
 
 
@@ -149,6 +150,16 @@ async def test_twenty_chats_round_robin_over_two_processes_get_one_right_reply_e
             (reply,) = await d.reply(chat)
             assert "已撤销上传" in reply.text
             assert d.proxy.routed[uploaded[chat]] != d.proxy.routed[undone[chat]]
+        assert await _stored_uploads(d.url) == 0
+
+        # 4. A non-admin's file is offered for checking; the offer is taken on the other process.
+        offered = d.emu.push_document(NON_ADMIN, NON_ADMIN, "draft.docx", _docx(9))
+        (offer,) = await d.reply(NON_ADMIN)
+        await d.flip_to(1 - offered % 2)
+        d.emu.press(offer, "仅检查")
+        checking, result = await d.reply(NON_ADMIN, 2)
+        assert "正在检查" in checking.text and "仅检查，未入库" in result.text, result.text
+        assert d.proxy.routed[offered] != d.proxy.routed[d.emu.last_update_id]
         assert await _stored_uploads(d.url) == 0
 
         # Exactly one reply per update: nothing more arrives.

@@ -2,15 +2,14 @@
 
 A file whose caption asks for it (仅检查 / check) is checked at once, by anyone. A file from someone who
 may not store reports (not an admin) is no longer only refused: the reply offers the check as a button, and
-the file waits for that choice in :class:`PendingUploads` (not downloaded until the button is pressed).
+the file waits for that choice in the database (:func:`offer`; not downloaded until the button is pressed).
 core.precheck does the checking; this module reads the update and renders.
 """
 
 from __future__ import annotations
 
-import secrets
-from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
@@ -22,9 +21,9 @@ from bot.reportview import describe_html, findings_html
 from core.model import ParsedReport, ReportError
 from core.precheck import check_file
 from core.qa.wording import tr
+from core.storage import chatstate
 
 PREFIX = "pc"
-PENDING_KEY = "pending_uploads"
 CHECK_WORDS = ("仅检查", "只检查", "检查", "不入库", "check")
 
 
@@ -35,35 +34,24 @@ class PendingUpload:
     filename: str
 
 
-class PendingUploads:
-    """Uploaded files waiting for the user's choice, under short tokens; the oldest are forgotten first.
-
-    In memory (bot_data) for now: a restart forgets them and the button then says so. #17 moves
-    conversation state into the database behind this same interface.
-    """
-
-    def __init__(self, limit: int = 1000) -> None:
-        self._items: OrderedDict[str, PendingUpload] = OrderedDict()
-        self._limit = limit
-
-    def add(self, upload: PendingUpload) -> str:
-        token = secrets.token_urlsafe(6)
-        self._items[token] = upload
-        while len(self._items) > self._limit:
-            self._items.popitem(last=False)
-        return token
-
-    def take(self, token: str, chat_id: int) -> PendingUpload | None:
-        """The upload waiting under ``token`` in ``chat_id``, removed; None if unknown or another chat's."""
-        upload = self._items.get(token)
-        if upload is None or upload.chat_id != chat_id:
-            return None
-        del self._items[token]
-        return upload
+UPLOAD = "upload"  # the chat state kind of a file waiting for the check button
+UPLOAD_TTL = timedelta(days=1)  # Telegram keeps a file id usable far longer; a day-old offer is stale
 
 
-def pending_uploads(context: Context) -> PendingUploads:
-    return context.bot_data.setdefault(PENDING_KEY, PendingUploads())
+async def offer(context: Context, upload: PendingUpload) -> str:
+    """Keep the file (its Telegram id, not its bytes) until the button is pressed; any bot process may
+    take the press (core.storage.chatstate)."""
+    payload = {"file_id": upload.file_id, "filename": upload.filename}
+    return await chatstate.save(session_factory(context), UPLOAD, upload.chat_id, payload, ttl=UPLOAD_TTL)
+
+
+async def take_offer(context: Context, token: str, chat_id: int) -> PendingUpload | None:
+    """The upload waiting under ``token`` in ``chat_id``, once: pressed twice, or on two processes at
+    once, the check runs one time."""
+    state = await chatstate.take(session_factory(context), token, kind=UPLOAD, chat_id=chat_id)
+    if state is None:
+        return None
+    return PendingUpload(chat_id, state.payload["file_id"], state.payload["filename"])
 
 
 def wants_check_only(message: Message) -> bool:
@@ -98,7 +86,7 @@ async def on_document(update: Update, context: Context) -> None:
     if wants_check_only(message):
         await _check(update, context, document.file_id, name)
         return
-    token = pending_uploads(context).add(PendingUpload(message.chat_id, document.file_id, name))
+    token = await offer(context, PendingUpload(message.chat_id, document.file_id, name))
     text = tr(
         lang,
         f"只有管理员可以将报告入库。可以<b>仅检查</b> <b>{esc(name)}</b>：查出问题并与上年报告比对，不入库，不计为已公布。",
@@ -115,7 +103,7 @@ async def on_check_button(update: Update, context: Context) -> None:
     query = update.callback_query
     lang = lang_of(update)
     token = (query.data or "").split(":", 1)[1]
-    upload = pending_uploads(context).take(token, update.effective_chat.id)
+    upload = await take_offer(context, token, update.effective_chat.id)
     if upload is None:
         await query.answer(
             tr(lang, "这个文件已过期，请重新发送。", "This file has expired; please send it again."),
