@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from core.cli import ask, deadlines, documents, reports
+from core.cli import admin, ask, deadlines, documents, reports
 
 app = typer.Typer(
     name="nianbao",
@@ -12,7 +12,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-for module in (reports, ask, deadlines, documents):
+for module in (reports, ask, deadlines, documents, admin):
     module.register(app)
 
 
