@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 
 import pytest
+from alembic import command
 from sqlalchemy import inspect, text
 
 from core.storage.db import ensure_schema, make_engine
-from core.storage.migrate import load_models, schema_diff
+from core.storage.migrate import alembic_config, load_models, schema_diff
+from core.storage.schema_version import head_revision
 
 
 async def test_migrations_match_models(db_url):
@@ -68,3 +71,44 @@ async def test_a_database_made_without_migrations_is_refused_clearly(db_url):
             await ensure_schema(engine)
     finally:
         await engine.dispose()
+
+
+def test_the_head_read_from_the_files_is_alembics_head():
+    from alembic.script import ScriptDirectory
+
+    from core.storage.migrate import MIGRATIONS
+
+    cfg = alembic_config(None)  # type: ignore[arg-type]
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(cfg).get_heads() == [head_revision()]
+
+
+async def test_an_older_database_is_upgraded_and_one_at_head_opens_without_alembic(db_url, tmp_path):
+    engine = make_engine(db_url)
+    try:
+        await ensure_schema(engine)
+        async with engine.begin() as conn:  # a database made before the newest revision
+            await conn.run_sync(lambda c: command.downgrade(alembic_config(c), "-1"))
+            older = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar_one()
+        assert older != head_revision()
+        await ensure_schema(engine)
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar_one() == head_revision()
+        async with engine.connect() as conn:
+            assert await conn.run_sync(schema_diff) == []
+    finally:
+        await engine.dispose()
+    probe = (
+        "import asyncio, sys\n"
+        "from core.storage.db import open_db\n"
+        "async def main():\n"
+        f"    async with open_db({db_url!r}) as sf:\n"
+        "        pass\n"
+        "asyncio.run(main())\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", probe, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    out, err = await process.communicate()
+    assert out.decode().strip() == "False", err.decode()

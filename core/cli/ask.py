@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from core.cli.common import DbOption, JsonOption, db_url, open_cli_db, print_json, run
-from core.qa.answer import Answer, answer
+
+if TYPE_CHECKING:
+    from core.qa.answer import Answer
 
 
 async def _ask(url: str, question: str, choice: str | None, lang: str | None) -> Answer:
+    from core.qa.answer import answer
+
     async with open_cli_db(url) as sf:
         return await answer(sf, question, choice=choice, lang=lang)
 

@@ -7,29 +7,26 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.cli.common import DbOption, JsonOption, db_url, fail, open_cli_db, print_json, run
-from core.deadlines.ics import build_ics, chat_calendar
-from core.deadlines.rules import add_rule, delete_rule, load_rules, parse_rule_spec
-from core.deadlines.schedule import Timing, parse_offsets
-from core.deadlines.status import chat_deadlines, confirmation, overview, summary
-from core.deadlines.subscriptions import check_tier, subscribe, unsubscribe
-from core.deadlines.sweep import SweepConfig, plan_sweep
 from core.model import ReportError
-from core.settings import get_settings
-from core.storage.agencies import resolve_agency
-from core.storage.models import Agency
-from core.tiers import parse_tier
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from core.storage.models import Agency
 
 YearOption = Annotated[int | None, typer.Option("--year", help="Report year (default: the current season).")]
 
 
 async def _agency(sf: async_sessionmaker[AsyncSession], text: str) -> Agency:
     """The agency ``text`` names (or ``#id``), or a one-line error listing what it could mean."""
+    from core.storage.agencies import resolve_agency
+    from core.storage.models import Agency
+
     if text.lstrip("#").isdigit():
         async with sf() as session:
             agency = await session.get(Agency, int(text.lstrip("#")))
@@ -47,6 +44,8 @@ async def _agency(sf: async_sessionmaker[AsyncSession], text: str) -> Agency:
 
 
 def _now(value: str | None) -> datetime:
+    from core.settings import get_settings
+
     settings = get_settings()
     if value is None:
         return settings.now()
@@ -69,6 +68,10 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Deadlines with days left and status (on-time, late, missing, pending): every agency, or subscribed."""
+        from core.deadlines.schedule import Timing
+        from core.deadlines.status import chat_deadlines, overview, summary
+        from core.settings import get_settings
+
         settings = get_settings()
         timing = Timing.from_settings(settings)
         now = settings.now()
@@ -108,6 +111,12 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Remind CHAT_ID of AGENCY's report deadlines (from now on)."""
+        from core.deadlines.schedule import Timing, parse_offsets
+        from core.deadlines.status import confirmation
+        from core.deadlines.subscriptions import check_tier, subscribe
+        from core.settings import get_settings
+        from core.tiers import parse_tier
+
         settings = get_settings()
         now = settings.now()
 
@@ -142,6 +151,7 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Stop reminding CHAT_ID of AGENCY's deadlines."""
+        from core.deadlines.subscriptions import unsubscribe
 
         async def go() -> str:
             async with open_cli_db(db_url(db)) as sf:
@@ -167,6 +177,9 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """List exactly what a reminder sweep at --now would send (chat, agency, deadline, kind)."""
+        from core.deadlines.sweep import SweepConfig, plan_sweep
+        from core.settings import get_settings
+
         if not dry_run:
             raise fail(
                 "提醒由运行中的机器人发送；此命令只支持 --dry-run（列出将要发送的内容，不发送也不记录）。"
@@ -195,6 +208,10 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Write a chat's upcoming subscribed deadlines as an iCalendar file, with alarms."""
+        from core.deadlines.ics import build_ics, chat_calendar
+        from core.deadlines.schedule import Timing
+        from core.settings import get_settings
+
         settings = get_settings()
         now = settings.now()
 
@@ -222,6 +239,9 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Add a local rule: tier, month-day (of the year after the report year), optional region and year."""
+        from core.deadlines.rules import add_rule, parse_rule_spec
+        from core.settings import get_settings
+
         now = get_settings().now()
 
         async def go() -> str:
@@ -239,6 +259,7 @@ def register(app: typer.Typer) -> None:
     @rules.command("list")
     def rule_list(json_out: JsonOption = False, db: DbOption = None) -> None:
         """Every rule in force, statutory first."""
+        from core.deadlines.rules import load_rules
 
         async def go() -> list:
             async with open_cli_db(db_url(db)) as sf, sf() as session:
@@ -256,6 +277,7 @@ def register(app: typer.Typer) -> None:
         rule_id: Annotated[int, typer.Argument(help="Rule number (#id).")], db: DbOption = None
     ) -> None:
         """Delete a local rule."""
+        from core.deadlines.rules import delete_rule
 
         async def go() -> bool:
             async with open_cli_db(db_url(db)) as sf:

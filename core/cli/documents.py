@@ -9,11 +9,6 @@ import typer
 
 from core.cli.common import DbOption, db_url, fail, open_cli_db, run
 from core.cli.reports import _agency_or_fail
-from core.documents.compare_excel import comparison_xlsx
-from core.documents.compare_word import comparison_docx
-from core.documents.comparison import ComparisonError, build_comparison
-from core.documents.draft import build_draft, draft_docx
-from core.settings import get_settings
 
 OutputOption = Annotated[
     Path, typer.Option("--output", "-o", help="File to write (.docx; compare also .xlsx).")
@@ -36,6 +31,9 @@ def draft_cmd(
     """Write a prefilled draft of an agency's annual report in the national format (.docx)."""
     if output.suffix.lower() != ".docx":
         raise fail("草稿是 Word 文件，请用 .docx 作为文件名后缀。")
+    from core.documents.draft import build_draft, draft_docx
+    from core.settings import get_settings
+
     chosen = year or get_settings().now().year - 1
 
     async def go() -> tuple[bytes, str]:
@@ -66,6 +64,9 @@ def compare_cmd(
     kind = output.suffix.lower()
     if kind not in (".docx", ".xlsx"):
         raise fail("请用 .docx（Word）或 .xlsx（Excel）作为文件名后缀。")
+    from core.documents.compare_excel import comparison_xlsx
+    from core.documents.compare_word import comparison_docx
+    from core.documents.comparison import ComparisonError, build_comparison
 
     async def go() -> bytes:
         async with open_cli_db(db_url(db)) as sf:

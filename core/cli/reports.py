@@ -5,45 +5,40 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from functools import partial
+from functools import cache, partial
 from pathlib import Path, PurePosixPath
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.checks import summarize
 from core.cli.common import DbOption, JsonOption, db_url, fail, open_cli_db, print_json, run
-from core.export import FORMATS, Format, export_reports
-from core.fetch import fetch_report, is_url
-from core.limits import read_report_limited
 from core.model import SEVERITIES, Finding, ParsedReport, ReportError
-from core.precheck import precheck
-from core.render import render_tables, text_table
-from core.render.summary import KEY_FIGURES, TEMPLATE_NAMES, format_number
-from core.settings import get_settings
-from core.storage.agencies import resolve_agency
-from core.storage.bulk import ingest_many
-from core.storage.db import has_database, write_session
-from core.storage.ingest import (
-    DeleteResult,
-    delete_report,
-    set_tier_override,
-)
-from core.storage.models import Agency
-from core.storage.rechecks import recheck
-from core.storage.reports import ReportRow, current_report, list_reports, load_parsed, report_years
-from core.tiers import TIER_NAMES, TIERS, Tier
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from core.storage.ingest import DeleteResult
+    from core.storage.models import Agency
+    from core.storage.reports import ReportRow
 
 log = logging.getLogger(__name__)
 
 SUFFIXES = (".docx", ".doc", ".wps", ".pdf", ".xlsx", ".txt", ".html", ".htm", ".mht", ".mhtml")
 YearOption = Annotated[int | None, typer.Option("--year", help="Report year (default: the latest stored).")]
 
-_out = Console(highlight=False)
-_err = Console(stderr=True, highlight=False)
+
+@cache
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def _is_url(text: str) -> bool:
+    from core.fetch import is_url
+
+    return is_url(text)
 
 
 def register(app: typer.Typer) -> None:
@@ -63,7 +58,10 @@ def register(app: typer.Typer) -> None:
 def _read(source: str) -> ParsedReport:
     """Parse a file or a report's web address (in a worker process, within the parse time and memory
     limits); any failure ends the command with one line on stderr."""
-    if is_url(source):
+    from core.fetch import fetch_report
+    from core.limits import read_report_limited
+
+    if _is_url(source):
         try:
             fetched = run(fetch_report(source.strip(), progress=_fetching))
         except ReportError as exc:
@@ -84,10 +82,12 @@ def _read(source: str) -> ParsedReport:
 
 
 async def _fetching(url: str) -> None:
-    _err.print(f"页面附有报告文件，正在下载：{url}", markup=False)
+    _console(stderr=True).print(f"页面附有报告文件，正在下载：{url}", markup=False)
 
 
 def _describe(report: ParsedReport) -> list[str]:
+    from core.render.summary import KEY_FIGURES, TEMPLATE_NAMES, format_number
+
     name = report.agency or "（未识别单位）"
     if report.short_name and report.short_name != report.agency:
         name += f"（{report.short_name}）"
@@ -114,6 +114,8 @@ def _describe(report: ParsedReport) -> list[str]:
 
 def _local(moment: datetime) -> str:
     """A stored UTC time in the configured timezone, to the minute."""
+    from core.settings import get_settings
+
     return moment.astimezone(get_settings().tz).strftime("%Y-%m-%d %H:%M")
 
 
@@ -123,10 +125,12 @@ def _counts(findings: Sequence[Finding]) -> dict[str, int]:
 
 async def _agency_or_fail(sf: async_sessionmaker[AsyncSession], text: str) -> Agency:
     """The agency ``text`` names; ambiguous or unknown names end the command with the choices."""
+    from core.storage.agencies import resolve_agency
+
     match = await resolve_agency(sf, text)
     if match.agency is not None:
         if match.kind == "fuzzy":
-            _err.print(f"按「{match.agency.name}」理解「{text}」。", markup=False)
+            _console(stderr=True).print(f"按「{match.agency.name}」理解「{text}」。", markup=False)
         return match.agency
     names = "；".join(f"{a.short_name}（{a.name}）" for a in match.candidates)
     if match.kind == "ambiguous":
@@ -147,6 +151,8 @@ def parse_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Read one report file and print what was extracted, with the findings of the checks."""
+    from core.checks import summarize
+
     report = _read(file)
     if as_json:
         print_json(report.to_json())
@@ -162,7 +168,7 @@ def _collect(sources: Sequence[str]) -> list[Path | str]:
     """Files and web addresses, folders searched for report files."""
     files: list[Path | str] = []
     for source in sources:
-        if is_url(source):
+        if _is_url(source):
             files.append(source.strip())
             continue
         path = Path(source)
@@ -197,6 +203,10 @@ def ingest_cmd(
 
 
 async def _ingest_all(url: str, files: list[Path | str], *, quiet: bool) -> list[dict[str, object]]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from core.storage.bulk import ingest_many
+
     fetched = {f: await _fetch_for_ingest(f, quiet) for f in files if isinstance(f, str)}
 
     results: list[dict[str, object]] = []
@@ -205,9 +215,9 @@ async def _ingest_all(url: str, files: list[Path | str], *, quiet: bool) -> list
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
-        console=_out,
+        console=_console(),
         transient=True,
-        disable=len(files) < 3 or not _out.is_terminal,
+        disable=len(files) < 3 or not _console().is_terminal,
     )
     async with open_cli_db(url) as sf:
         with progress:
@@ -238,8 +248,10 @@ async def _ingest_all(url: str, files: list[Path | str], *, quiet: bool) -> list
 
 async def _fetch_for_ingest(url: str, quiet: bool) -> tuple[str, Callable[[], bytes]]:
     """A web address as (name, loader): the fetched report, or a loader raising why it could not be."""
+    from core.fetch import fetch_report
+
     if not quiet:
-        _err.print(f"正在下载 {url}", markup=False)
+        _console(stderr=True).print(f"正在下载 {url}", markup=False)
     try:
         got = await fetch_report(url, progress=None if quiet else _fetching)
     except ReportError as exc:
@@ -283,6 +295,8 @@ def show_cmd(
 
 
 async def _show(url: str, text: str, year: int | None, compact: bool) -> str:
+    from core.render import render_tables
+    from core.storage.reports import current_report, load_parsed, report_years
 
     async with open_cli_db(url) as sf:
         agency = await _agency_or_fail(sf, text)
@@ -313,7 +327,10 @@ def check_cmd(
 ) -> None:
     """Check a report file without storing it (compared with the agency's stored report of the year
     before), or re-check an agency's stored report (with its previous year and peers)."""
-    if is_url(target) or Path(target).is_file():
+    from core.checks import summarize
+    from core.storage.db import has_database
+
+    if _is_url(target) or Path(target).is_file():
         report = _read(target)
         if has_database(db_url(db)):  # nothing to compare with otherwise, and no database is made for it
             report = run(_check_file(db_url(db), report))
@@ -337,11 +354,17 @@ def check_cmd(
 
 
 async def _check_file(url: str, report: ParsedReport) -> ParsedReport:
+    from core.precheck import precheck
+    from core.settings import get_settings
+
     async with open_cli_db(url) as sf:
         return (await precheck(sf, report, get_settings().now().date())).report
 
 
 async def _check_stored(url: str, text: str, year: int | None) -> tuple[ParsedReport, list[Finding], int]:
+    from core.storage.db import write_session
+    from core.storage.rechecks import recheck
+    from core.storage.reports import current_report, load_parsed
 
     async with open_cli_db(url) as sf:
         agency = await _agency_or_fail(sf, text)
@@ -376,6 +399,7 @@ def export_cmd(
     db: DbOption = None,
 ) -> None:
     """Write one row per stored report, one column per canonical key."""
+    from core.export import FORMATS, export_reports
 
     chosen = fmt or (output.suffix.lstrip(".").lower() if output and output.suffix else "csv")
     if chosen not in FORMATS:
@@ -385,7 +409,7 @@ def export_cmd(
 
     async def go() -> bytes:
         async with open_cli_db(db_url(db)) as sf:
-            return await export_reports(sf, cast(Format, chosen), current_only=current_only, year=year)
+            return await export_reports(sf, chosen, current_only=current_only, year=year)
 
     data = run(go())
     if output == Path("-"):
@@ -407,6 +431,8 @@ def reports_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """List stored reports, newest year first."""
+    from core.render import text_table
+    from core.storage.reports import list_reports
 
     async def go() -> tuple[list[ReportRow], int]:
         async with open_cli_db(db_url(db)) as sf:
@@ -441,6 +467,7 @@ def delete_cmd(
     db: DbOption = None,
 ) -> None:
     """Delete a stored report; the previous version of that agency and year becomes current."""
+    from core.storage.ingest import delete_report
 
     async def go() -> DeleteResult | None:
         async with open_cli_db(db_url(db)) as sf:
@@ -460,6 +487,8 @@ def tier_cmd(
     db: DbOption = None,
 ) -> None:
     """Set an agency's deadline tier by hand (auto: from its name again) and re-check its reports."""
+    from core.storage.ingest import set_tier_override
+    from core.tiers import TIER_NAMES, TIERS
 
     if tier != "auto" and tier not in TIERS:
         raise fail(f"未知的层级：{tier}（可选：{'、'.join(TIERS)}、auto）")
@@ -470,7 +499,7 @@ def tier_cmd(
             assert found.id is not None
             return await set_tier_override(sf, found.id, chosen)
 
-    chosen = None if tier == "auto" else cast(Tier, tier)
+    chosen = None if tier == "auto" else tier
     updated = run(go())
     what = TIER_NAMES[chosen] if chosen else "自动判断"
     typer.echo(f"{updated.name} 的层级已设为：{what}，已重新检查其报告。")

@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Dialect, Table, event, insert
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from core.storage.sqlite_in_loop import connector
@@ -143,6 +144,11 @@ async def ensure_schema(engine: AsyncEngine) -> None:
     """Create or upgrade the schema to the newest Alembic revision, and put back an index a killed bulk load
     had dropped (core.storage.deferred_index); idempotent and safe to run concurrently."""
     from core.storage.deferred_index import restore
+
+    if await _at_head(engine):
+        async with engine.begin() as conn:
+            await conn.run_sync(restore)
+        return
     from core.storage.migrate import upgrade
 
     async with engine.connect() as conn:
@@ -150,6 +156,18 @@ async def ensure_schema(engine: AsyncEngine) -> None:
         async with conn.begin():
             await conn.run_sync(upgrade)
             await conn.run_sync(restore)
+
+
+async def _at_head(engine: AsyncEngine) -> bool:
+    """Whether the database is at the newest revision already (one query, no Alembic)."""
+    from core.storage.schema_version import head_revision
+
+    try:
+        async with engine.connect() as conn:
+            found = (await conn.exec_driver_sql("SELECT version_num FROM alembic_version")).scalars().all()
+    except DBAPIError:  # no such table yet: a new database
+        return False
+    return found == [head_revision()]
 
 
 async def insert_many(
