@@ -1,7 +1,7 @@
 """chat_state: conversation state shared by bot processes
 
 Revision ID: b436405722c9
-Revises: 9b2dfc49ce49
+Revises: 5c1e0ab7d3f2
 Create Date: 2026-12-06 23:47:45.164085
 """
 
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "b436405722c9"
-down_revision: str | None = "9b2dfc49ce49"
+down_revision: str | None = "5c1e0ab7d3f2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
