@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import io
 import itertools
 import json
 import logging
@@ -552,6 +553,34 @@ class BotAPIEmulator:
         self.messages[(chat_id, message["message_id"])] = message
         return self.push_update({"message": message})
 
+    def push_photo(
+        self,
+        chat_id: int,
+        user_id: int,
+        data: bytes,
+        *,
+        caption: str | None = None,
+        media_group_id: str | None = None,
+        language_code: str | None = "zh-hans",
+        chat_type: str | None = None,
+    ) -> int:
+        """The user sends a photo (Telegram recompresses photos to JPEG; ``data`` is sent as given). Photos of
+        an album share ``media_group_id`` and arrive as one update each, as Telegram sends them."""
+        meta = self._store_file(data, "photo.jpg")
+        message = self._user_message(
+            chat_id, user_id, language_code=language_code, chat_type=chat_type, reply_to_message_id=None
+        )
+        width, height = _image_size(data)
+        message["photo"] = [
+            {**{k: meta[k] for k in ("file_id", "file_unique_id", "file_size")}, "width": width, "height": height}
+        ]
+        if caption:
+            message["caption"] = caption
+        if media_group_id:
+            message["media_group_id"] = media_group_id
+        self.messages[(chat_id, message["message_id"])] = message
+        return self.push_update({"message": message})
+
     def push_callback(
         self,
         chat_id: int,
@@ -925,3 +954,14 @@ def _png_size(data: bytes) -> tuple[int, int]:
     if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
         return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     return 0, 0
+
+
+def _image_size(data: bytes) -> tuple[int, int]:
+    """Width and height of a JPEG, PNG or WebP the user sends; (0, 0) when it is not an image."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.size
+    except (UnidentifiedImageError, OSError):
+        return 0, 0

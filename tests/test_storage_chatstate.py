@@ -61,3 +61,14 @@ async def test_purge_removes_only_expired_states(sf):
     assert await chatstate.purge_expired(sf, now=T0 + timedelta(minutes=2)) == 1
     assert await chatstate.load(sf, fresh, kind="pick", chat_id=42, now=T0) is not None
     assert await chatstate.load(sf, old, kind="pick", chat_id=42, now=T0) is None
+
+
+async def test_a_group_is_taken_whole_by_one_of_many_takers(sf):
+    for i in range(4):
+        await chatstate.save(sf, "album", 42, {"i": i}, group_key="g1", ttl=TTL, now=T0 + timedelta(seconds=i))
+    await chatstate.save(sf, "album", 43, {"i": 9}, group_key="g1", ttl=TTL, now=T0)  # another chat's
+    later = T0 + timedelta(seconds=10)
+    taken = await asyncio.gather(*(chatstate.take_group(sf, "g1", kind="album", chat_id=42, now=later) for _ in range(3)))
+    assert sorted(len(t) for t in taken) == [0, 0, 4]
+    assert [s.payload["i"] for s in max(taken, key=len)] == [0, 1, 2, 3]
+    assert len(await chatstate.group(sf, "g1", kind="album", chat_id=43, now=later)) == 1

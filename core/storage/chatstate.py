@@ -153,6 +153,32 @@ async def group(
         return [_state(r) for r in rows.scalars()]
 
 
+async def take_group(
+    sf: async_sessionmaker[AsyncSession],
+    group_key: str,
+    *,
+    kind: str,
+    chat_id: int,
+    now: datetime | None = None,
+) -> list[State]:
+    """Delete and return the live states of one group, oldest first: of two processes taking the same
+    group, one gets all of it and the other nothing."""
+    async with sf() as session:
+        result = await session.execute(
+            delete(ChatState)
+            .where(
+                (ChatState.group_key == group_key)
+                & (ChatState.kind == kind)
+                & (ChatState.chat_id == chat_id)
+                & (ChatState.expires_at > _now(now))
+            )
+            .returning(ChatState)
+        )
+        states = [_state(r) for r in result.scalars()]
+        await session.commit()
+    return sorted(states, key=lambda st: (st.created_at, st.key))
+
+
 async def purge_expired(sf: async_sessionmaker[AsyncSession], *, now: datetime | None = None) -> int:
     """Delete expired states; returns how many. Run now and then (the reminder sweep does)."""
     async with sf() as session:
