@@ -43,6 +43,7 @@ from bot.handlers import (
     upload,
 )
 from bot.processor import ChatOrderedProcessor
+from bot.request import AiohttpRequest
 from bot.webhook import WebhookServer, webhook_secret
 from core.settings import Settings
 from core.storage import chatstate
@@ -101,7 +102,8 @@ def build_application(
         )
         .concurrent_updates(ChatOrderedProcessor())
         .rate_limiter(limiter)
-        .media_write_timeout(60)
+        .request(AiohttpRequest(media_write_timeout=60))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
