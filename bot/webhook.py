@@ -35,7 +35,7 @@ MAX_UPDATE_BYTES = 1024 * 1024  # an update is a few KB; files come by getFile, 
 
 def webhook_secret(settings: Settings) -> str:
     """``WEBHOOK_SECRET``, or one derived from the token: every process of a deployment agrees on it."""
-    if settings.webhook_secret is not None:
+    if settings.webhook_secret is not None and settings.webhook_secret.get_secret_value():
         return settings.webhook_secret.get_secret_value()
     assert settings.telegram_bot_token is not None
     return hashlib.sha256(settings.telegram_bot_token.get_secret_value().encode()).hexdigest()[:48]

@@ -125,3 +125,9 @@ async def test_stopping_finishes_every_accepted_update_and_refuses_new_ones(sf):
     for chat in chats:
         outputs = emu.chat_outputs(chat)
         assert len(outputs) == 1 and "/check" in outputs[0].text, (chat, outputs)
+
+
+def test_an_empty_secret_setting_means_the_derived_one():
+    derived = webhook_secret(Settings(_env_file=None, telegram_bot_token="1:abc"))
+    assert webhook_secret(Settings(_env_file=None, telegram_bot_token="1:abc", webhook_secret="")) == derived
+    assert len(derived) == 48 and derived != webhook_secret(Settings(_env_file=None, telegram_bot_token="1:abd"))
