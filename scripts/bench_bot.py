@@ -8,13 +8,16 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import bench_paths  # noqa: F401  (sys.path first)
 from bench_data import agency_meta, agency_names, report_values, template_of
 from bot_support import ADMIN, bot_harness
 from builders import build_docx
+from multiproc_support import BotProcess, bot_env
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.emulator import BotAPIEmulator
 from bot.processor import ChatOrderedProcessor
 
 FIRST_CHAT = 100_000  # private chats of ordinary users: chat id = user id
@@ -100,3 +103,46 @@ async def upload_throughput(
         seconds = time.perf_counter() - start
         stored = sum("已入库" in o.text for o in bot.emu.take(ADMIN))
     return Throughput(len(files), stored, seconds)
+
+
+@dataclass
+class ProcessRun:
+    throughput: Throughput
+    peak_rss_mb: float  # the bot process's high-water mark (VmHWM), start-up and every question included
+
+
+def _peak_rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")) / 1024
+
+
+async def bot_process(url: str, asked: Sequence[str], chats: int, total: int, workdir: Path) -> ProcessRun:
+    """The bot as it is deployed — its own process (``python -m bot``), webhook mode — over the database at
+    ``url``, with this process playing Telegram (the emulator): ``total`` questions from ``chats`` chats at
+    once. Its memory is read from /proc before it is stopped."""
+    async with BotAPIEmulator() as emu:
+        env = bot_env(
+            token=emu.token, base_url=emu.base_url, base_file_url=emu.base_file_url, database_url=url,
+            webhook_url="", admin_ids=[ADMIN],
+        )  # fmt: skip
+        bot = BotProcess(env, workdir, "bench-bot")
+        bot.env["WEBHOOK_URL"] = bot.hook
+        bot.start()
+        try:
+            await bot.wait_healthy()
+            emu.push_text(FIRST_CHAT, FIRST_CHAT, asked[0])
+            await emu.wait_for_replies(FIRST_CHAT, timeout=DONE_TIMEOUT)
+            pushed: Counter[int] = Counter()
+            start = time.perf_counter()
+            for i in range(total):
+                chat = FIRST_CHAT + i % chats
+                emu.push_text(chat, chat, asked[i % len(asked)])
+                pushed[chat] += 1
+            for chat, n in pushed.items():
+                await emu.wait_for_replies(chat, n, timeout=DONE_TIMEOUT)
+            seconds = time.perf_counter() - start
+            assert bot.process is not None
+            peak = _peak_rss_mb(bot.process.pid)
+        finally:
+            bot.stop()
+    return ProcessRun(Throughput(total, total, seconds), peak)

@@ -27,6 +27,10 @@ REQUIRED = (
     "bot_updates_per_s",
     "bot_uploads_per_s",
     "peak_rss_mb",
+    "bench_peak_rss_mb",
+    "bot_process_updates_per_s",
+    "cli_help_ms",
+    "cli_ask_ms",
     "host_calibration_ms_start",
     "host_calibration_ms_end",
 )
