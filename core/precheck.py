@@ -21,7 +21,14 @@ from core.deadlines.rules import report_deadline
 from core.documents.draft import NOTE_MARK
 from core.limits import read_report_bounded
 from core.model import Finding, ParsedReport
-from core.storage.ingest import stored_agency
+from core.storage.ingest import (
+    IngestResult,
+    duplicate_of,
+    parse_bytes,
+    sha256_of,
+    store_report,
+    stored_agency,
+)
 from core.storage.models import Agency, Report
 from core.storage.rechecks import Context, checked_findings, neighbours, table_digests
 from core.storage.reports import load_parsed
@@ -172,6 +179,50 @@ def _timing(report: ParsedReport, deadline: date | None, today: date) -> list[Fi
             details={"deadline": deadline.isoformat(), "days_left": (deadline - today).days},
         )
     ]
+
+
+@dataclass(frozen=True)
+class Unpublished:
+    """A report whose publication deadline has not passed: it may be a draft being checked rather than the
+    published report, so the uploader is asked before it is stored (and counted as published)."""
+
+    report: ParsedReport
+    deadline: date
+    digest: str
+
+
+async def open_deadline(sf: async_sessionmaker[AsyncSession], report: ParsedReport, today: date) -> date | None:
+    """The report's publication deadline when it is still ahead of ``today`` (its season is open)."""
+    if report.year is None:
+        return None
+    async with sf() as session:
+        agency, name = await stored_agency(session, report)
+        # A new agency's deadline comes from its name's tier and the rules for its region, as it will once stored.
+        agency = agency or Agency(name=name, short_name=report.short_name or name, region=report.region)
+        deadline, _ = await report_deadline(session, agency, report.agency, report.title, report.year)
+    return deadline if deadline is not None and today <= deadline else None
+
+
+async def store_or_ask(
+    sf: async_sessionmaker[AsyncSession],
+    data: bytes,
+    filename: str,
+    today: date,
+    *,
+    uploaded_by: int | None = None,
+    chat_id: int | None = None,
+) -> IngestResult | Unpublished:
+    """An uploaded file stored as :func:`core.storage.ingest.ingest_bytes` stores it — unless it is a
+    report of a season still open, which comes back :class:`Unpublished` for the uploader to choose."""
+    digest = sha256_of(data)
+    if duplicate := await duplicate_of(sf, digest, filename):
+        return duplicate
+    parsed = await parse_bytes(data, filename, digest)
+    if isinstance(parsed, IngestResult):
+        return parsed
+    if deadline := await open_deadline(sf, parsed, today):
+        return Unpublished(parsed, deadline, digest)
+    return await store_report(sf, parsed, sha256=digest, filename=filename, uploaded_by=uploaded_by, chat_id=chat_id)
 
 
 async def check_file(

@@ -75,11 +75,34 @@ async def test_a_non_admin_upload_is_offered_the_check_and_an_admin_caption_chec
     # The same button again: the file was taken, the button says so.
     _, answer = await bot.callback(USER, offer.message_id, offer.buttons[0]["callback_data"])
     assert answer["show_alert"] and "过期" in answer["text"]
-    # An admin's file with the caption is checked, not stored; without it, stored as before.
+    # An admin's file with the caption is checked, not stored.
     ack, result = await bot.upload(ADMIN, "r.docx", data, caption="check")
     assert "仅检查，未入库" in result.text and await _stored(bot) == 1
-    *_, stored = await bot.upload(ADMIN, "r.docx", data)
-    assert "已入库" in stored.text and await _stored(bot) == 2
+
+
+async def test_an_admins_report_due_later_is_stored_or_checked_as_the_admin_chooses(bot: Harness):
+    """The clock stands before the 2021 reports' deadline: an uploaded 2021 report may be a draft."""
+    await store_2020(bot.app.bot_data["sf"])
+    data = build_docx(consistent_values("2021", seed=3), "2021", agency=AGENCY, year=2021)
+    ack, choice = await bot.upload(ADMIN, "r.docx", data)
+    assert "正在解析" in ack.text and "公布期限 2022年1月31日还没到" in choice.text
+    assert [b["text"] for b in choice.buttons] == ["入库（已公开）", "仅检查，不入库"]
+    assert await _stored(bot) == 1
+    outputs, _ = await bot.press(choice, "仅检查")
+    assert "仅检查，未入库" in outputs[-1].text and await _stored(bot) == 1
+    _, answer = await bot.press(choice, "入库")  # the file was taken by the first choice
+    assert answer["show_alert"] and "过期" in answer["text"] and await _stored(bot) == 1
+    # Again, and this time it is the published report.
+    _, choice = await bot.upload(ADMIN, "r.docx", data)
+    outputs, _ = await bot.press(choice, "入库")
+    assert "已入库" in outputs[-1].text and await _stored(bot) == 2
+    # The caption 入库 stores a report at once; a report whose deadline has passed is stored without asking.
+    other = build_docx(consistent_values("2021", seed=4), "2021", agency="舟山市定海区民政局", year=2021)
+    *_, stored = await bot.upload(ADMIN, "m.docx", other, caption="入库")
+    assert "已入库" in stored.text and await _stored(bot) == 3
+    *_, stored = await bot.upload(ADMIN, "old.docx", build_docx(consistent_values("2019", seed=5), "2019",
+                                                                 agency="舟山市定海区财政局", year=2020))
+    assert "已入库" in stored.text and await _stored(bot) == 4
 
 
 async def test_compare_sends_word_and_excel(bot: Harness):

@@ -167,7 +167,7 @@ async def test_unexpected_failure_is_reported_not_silent(bot: Harness, monkeypat
     async def boom(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("bot.handlers.upload.ingest_bytes", boom)
+    monkeypatch.setattr("bot.handlers.upload.store_or_ask", boom)
     ack, reply = await bot.upload(ADMIN, seed("003").name, seed("003").read_bytes())
     assert ack.text.startswith("正在解析")
     assert "出错了" in reply.text and "disk on fire" not in reply.text

@@ -14,16 +14,19 @@ from datetime import timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot.auth import is_admin
+from bot.auth import ensure_admin, is_admin
 from bot.context import Context, Lang, lang_of, session_factory, settings_of
 from bot.render import esc, keep_typing, reply_long
 from bot.reportview import describe_html, findings_html
 from core.model import ParsedReport, ReportError
-from core.precheck import check_file
+from core.precheck import Unpublished, check_file
 from core.qa.wording import tr
 from core.storage import chatstate
+from core.storage.ingest import ingest_bytes
 
-PREFIX = "pc"
+PREFIX = "pc"  # the button that checks a waiting file
+STORE_PREFIX = "ps"  # the button that stores it (offered to admins for a report whose deadline is ahead)
+STORE_WORDS = ("入库", "公开版", "正式", "store")
 CHECK_WORDS = ("仅检查", "只检查", "检查", "不入库", "check")
 
 
@@ -67,8 +70,38 @@ def check_only(update: Update, context: Context) -> bool:
     )
 
 
+def wants_store(message: Message) -> bool:
+    caption = (message.caption or "").strip().lower()
+    return any(word in caption for word in STORE_WORDS) and not wants_check_only(message)
+
+
 def handlers() -> list[BaseHandler]:
-    return [CallbackQueryHandler(on_check_button, pattern=rf"^{PREFIX}:[\w-]+$")]
+    return [
+        CallbackQueryHandler(on_check_button, pattern=rf"^{PREFIX}:[\w-]+$"),
+        CallbackQueryHandler(on_store_button, pattern=rf"^{STORE_PREFIX}:[\w-]+$"),
+    ]
+
+
+async def offer_choice(update: Update, context: Context, unpublished: Unpublished, upload: PendingUpload) -> None:
+    """An admin's report whose deadline is still ahead: store it as published, or only check it."""
+    lang = lang_of(update)
+    report = unpublished.report
+    token = await offer(context, upload)
+    who = esc(report.agency or tr(lang, "（未识别单位）", "(agency not recognised)"))
+    day = unpublished.deadline
+    text = tr(
+        lang,
+        f"<b>{esc(upload.filename)}</b>：{who} {report.year} 年度报告，公布期限 {day.year}年{day.month}月{day.day}日"
+        "还没到。这是已公开的正式报告，还是要先检查的草稿？（发送时在说明里写“入库”或“仅检查”可省去这一步）",
+        f"<b>{esc(upload.filename)}</b>: {who}, {report.year} report; its deadline ({day.isoformat()}) has not "
+        "passed yet. Is this the published report, or a draft to check first? (Write \"store\" or \"check\" "
+        "as the file's caption to skip this question.)",
+    )
+    buttons = [
+        InlineKeyboardButton(tr(lang, "入库（已公开）", "Store (published)"), callback_data=f"{STORE_PREFIX}:{token}"),
+        InlineKeyboardButton(tr(lang, "仅检查，不入库", "Check only, don't store"), callback_data=f"{PREFIX}:{token}"),
+    ]
+    await update.effective_message.reply_text(text, reply_markup=InlineKeyboardMarkup([buttons]))
 
 
 async def on_document(update: Update, context: Context) -> None:
@@ -114,6 +147,38 @@ async def on_check_button(update: Update, context: Context) -> None:
     if query.message and query.message.reply_markup:
         await query.edit_message_reply_markup(None)
     await _check(update, context, upload.file_id, upload.filename)
+
+
+async def on_store_button(update: Update, context: Context) -> None:
+    """Store the waiting file after all (an admin said it is the published report)."""
+    from bot.handlers.upload import download, result_html, result_keyboard
+
+    if not await ensure_admin(update, context, "上传报告", "upload reports"):
+        return
+    query = update.callback_query
+    lang = lang_of(update)
+    chat_id = update.effective_chat.id
+    upload = await take_offer(context, (query.data or "").split(":", 1)[1], chat_id)
+    if upload is None:
+        await query.answer(
+            tr(lang, "这个文件已过期，请重新发送。", "This file has expired; please send it again."),
+            show_alert=True,
+        )
+        return
+    await query.answer()
+    if query.message and query.message.reply_markup:
+        await query.edit_message_reply_markup(None)
+    async with keep_typing(context.bot, chat_id):
+        data = await download(context, chat_id, upload.file_id, lang)
+        if data is None:
+            return
+        user = update.effective_user.id if update.effective_user else None
+        result = await ingest_bytes(session_factory(context), data, upload.filename, uploaded_by=user, chat_id=chat_id)
+    await reply_long(
+        update.effective_message,
+        result_html(result, lang, settings_of(context)),
+        reply_markup=result_keyboard(result, lang),
+    )
 
 
 async def _check(update: Update, context: Context, file_id: str, name: str) -> None:

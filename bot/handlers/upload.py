@@ -14,9 +14,11 @@ from telegram.error import BadRequest, TelegramError
 from bot.auth import addressed_to_bot
 from bot.context import Context, Lang, lang_of, session_factory, settings_of
 from bot.handlers import precheck
+from bot.handlers.precheck import PendingUpload
 from bot.render import esc, keep_typing, reply_long
 from bot.reportview import local_time, report_keyboard, summary_html
 from core.extract import SUPPORTED
+from core.precheck import Unpublished, store_or_ask
 from core.qa.wording import tr
 from core.settings import Settings
 from core.storage.ingest import IngestResult, ingest_bytes
@@ -90,14 +92,17 @@ async def on_document(update: Update, context: Context) -> None:
         data = await download(context, message.chat_id, document.file_id, lang)
         if data is None:
             return
-        # ingest_bytes parses in a worker process (core.limits): polling and reminders keep running.
-        result = await ingest_bytes(
-            session_factory(context),
-            data,
-            name,
-            uploaded_by=update.effective_user.id,
-            chat_id=message.chat_id,
-        )
+        # Parsed in a worker process (core.limits): polling and reminders keep running. A report whose
+        # deadline is still ahead may be a draft: unless the caption says 入库, the uploader chooses.
+        sf, user = session_factory(context), update.effective_user.id
+        if precheck.wants_store(message):
+            result = await ingest_bytes(sf, data, name, uploaded_by=user, chat_id=message.chat_id)
+        else:
+            today = settings_of(context).now().date()
+            result = await store_or_ask(sf, data, name, today, uploaded_by=user, chat_id=message.chat_id)
+    if isinstance(result, Unpublished):
+        await precheck.offer_choice(update, context, result, PendingUpload(message.chat_id, document.file_id, name))
+        return
     await reply_long(
         message, result_html(result, lang, settings_of(context)), reply_markup=result_keyboard(result, lang)
     )
