@@ -11,6 +11,7 @@ import hashlib
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,7 @@ class Spec:
     tables: Sequence[str] = ("二", "三", "四")
     text: str = ""
     findings: Sequence[Finding] = ()
+    published_on: date | None = None
 
 
 def build(spec: Spec) -> ParsedReport:
@@ -90,7 +92,7 @@ def build(spec: Spec) -> ParsedReport:
         region=spec.region,
         year=spec.year,
         template=template.version,
-        published_on=None,
+        published_on=spec.published_on,
         title=f"{spec.year}年{spec.agency}政府信息公开工作年度报告",
         source_kind="text",
         cells=cells,
@@ -112,7 +114,7 @@ async def store(sf: async_sessionmaker[AsyncSession], specs: Sequence[Spec]) -> 
     for spec in specs:
         report = build(spec)
         digest = hashlib.sha256(
-            f"{spec.agency}|{spec.year}|{spec.seed}|{sorted(spec.values.items())}".encode()
+            f"{spec.agency}|{spec.year}|{spec.seed}|{sorted(spec.values.items())}|{spec.tables}".encode()
         ).hexdigest()
         result = await store_report(sf, report, sha256=digest, filename=f"{spec.short_name}-{spec.year}.txt")
         assert result.status == "stored", result.error
