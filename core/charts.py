@@ -1,8 +1,8 @@
-"""A metric's bar chart from the stored reports, for ``/chart``.
+"""A figure's bar chart from the stored reports, for ``/chart``.
 
 :func:`metric_chart` reads "收到申请" (a ranking of agencies, latest year or the year named) or
-"定海区 收到申请" (one agency across its years), resolves the figure with the Q&A's metric dictionary
-(:func:`_measure`, the one place that does), queries it and draws the bars (core.render.charts).
+"定海区 收到申请" (one agency across its years), finds the figure in the question catalogue with the Q&A's
+matcher (core.qa.match), queries it and draws the bars (core.render.charts).
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.qa import queries
-from core.qa.metrics import Lang, Measure
-from core.qa.parse import Question, normalize, read_question
-from core.qa.reply import measure_for, template_of
-from core.qa.wording import UNIT_TEXT, tr
+from core.qa.figures import template_of
+from core.qa.match import match
+from core.qa.parse import Lang, normalize, read
+from core.qa.wording import tr
 from core.render.charts import bar_chart, png
 from core.storage.agencies import AgencyMatch, find_agencies_in_text
 from core.storage.models import Agency
+from core.templates.catalogue import Entry
 from core.templates.national import template_for_year
 
 # ---------------------------------------------------------------- a metric's chart from the database
@@ -47,8 +48,9 @@ async def metric_chart(sf: async_sessionmaker[AsyncSession], text: str, lang: La
         unclear = next((m.match for m in mentions if m.agency is None), None)
         if unclear is not None:
             raise ChartError(unclear_agency(unclear, lang))
-        q = read_question(text, [m.span for m in mentions])
-        if q.metric.empty:
+        reading = read(text, [m.span for m in mentions])
+        found = match([t for t in reading.tokens if t.has("concept")], kinds=("cell", "group", "breakdown"))
+        if found.entry is None or found.entry.id == "breakdown.overview":
             raise ChartError(
                 tr(
                     lang,
@@ -56,10 +58,11 @@ async def metric_chart(sf: async_sessionmaker[AsyncSession], text: str, lang: La
                     "No metric recognised. For example: /chart requests, /chart 定海区 processed",
                 )
             )
+        year = next((y.year for y in reading.years if y.year is not None), None)
         agency = next((m.agency for m in mentions if m.agency is not None), None)
         if agency is not None:
-            return await _agency_chart(session, agency, q, lang)
-        return await _across_chart(session, q, lang)
+            return await _agency_chart(session, agency, found.entry, lang)
+        return await _across_chart(session, found.entry, year, lang)
 
 
 def unclear_agency(match: AgencyMatch, lang: Lang) -> str:
@@ -81,11 +84,15 @@ def unclear_agency(match: AgencyMatch, lang: Lang) -> str:
     return tr(lang, f"没有找到“{name}”。", f"No agency named '{name}' is stored.") + similar
 
 
-def _unit_label(measure: Measure) -> str:
-    return UNIT_TEXT.get(measure.unit, "")
+def _parts(entry: Entry, version: str) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(zh, en, cell keys) of each bar in a report of ``version``: a breakdown's parts, or the one figure."""
+    if entry.kind == "breakdown":
+        return [(p.zh, p.en, p.keys[version]) for p in entry.parts if p.keys.get(version)]
+    keys = entry.keys_for(version)[0]
+    return [(entry.zh, entry.en, keys)] if keys else []
 
 
-async def _agency_chart(session: AsyncSession, agency: Agency, q: Question, lang: Lang) -> Chart:
+async def _agency_chart(session: AsyncSession, agency: Agency, entry: Entry, lang: Lang) -> Chart:
     """One agency: its years side by side, or, for a breakdown, the parts of its latest report."""
     assert agency.id is not None
     reports = await queries.agency_reports(session, agency.id)
@@ -94,26 +101,23 @@ async def _agency_chart(session: AsyncSession, agency: Agency, q: Question, lang
             tr(lang, f"{agency.short_name} 没有已存的报告。", f"No report of {agency.name} is stored.")
         )
     latest = reports[-1]
-    measure = _measure(q, template_of(latest))
-    if measure is None:
-        raise ChartError(
-            tr(lang, "该单位的报告格式中没有这个指标。", "This agency's report format has no such figure.")
-        )
-    if measure.combine == "breakdown":
-        found = await queries.cells(session, [latest.id], measure.keys)
+    if entry.kind == "breakdown":
+        parts = _parts(entry, template_of(latest))
+        found = await queries.cells(session, [latest.id], [k for *_, keys in parts for k in keys])
         values = [
-            sum(found[(latest.id, k)].value or 0 for k in item.keys if (latest.id, k) in found)
-            for item in measure.items
+            sum(found[(latest.id, k)].value or 0 for k in keys if (latest.id, k) in found)
+            for *_, keys in parts
         ]
-        title = f"{agency.short_name} {latest.year}{tr(lang, '年 ', ' ')}{measure.name(lang)}"
-        return await _chart(title, [i.name(lang) for i in measure.items], values, measure)
+        title = f"{agency.short_name} {latest.year}{tr(lang, '年 ', ' ')}{entry.name(lang)}"
+        return await _chart(title, [zh if lang == "zh" else en for zh, en, _ in parts], values, entry)
     labels, values = [], []
     for report in reports:
-        m = _measure(q, template_of(report))
-        if m is None:
+        parts = _parts(entry, template_of(report))
+        if not parts:
             continue
-        found = await queries.cells(session, [report.id], m.keys)
-        figures = [found[(report.id, k)].value for k in m.keys if (report.id, k) in found]
+        keys = parts[0][2]
+        found = await queries.cells(session, [report.id], keys)
+        figures = [found[(report.id, k)].value for k in keys if (report.id, k) in found]
         if any(v is not None for v in figures):
             labels.append(f"{report.year}")
             values.append(sum(v for v in figures if v is not None))
@@ -125,24 +129,15 @@ async def _agency_chart(session: AsyncSession, agency: Agency, q: Question, lang
                 f"{agency.name}'s reports do not give this figure.",
             )
         )
-    return await _chart(f"{agency.short_name} {measure.name(lang)}", labels, values, measure)
+    return await _chart(f"{agency.short_name} {entry.name(lang)}", labels, values, entry)
 
 
-async def _across_chart(session: AsyncSession, q: Question, lang: Lang) -> Chart:
+async def _across_chart(session: AsyncSession, entry: Entry, year: int | None, lang: Lang) -> Chart:
     """One bar per agency for a year (the one named, else the latest stored), largest first."""
-    year = q.years[0] if q.years else await queries.latest_year(session)
+    year = year or await queries.latest_year(session)
     if year is None:
         raise ChartError(tr(lang, "数据库里还没有报告。", "No reports are stored yet."))
-    measure = _measure(q, template_for_year(year).version)
-    if measure is None:
-        raise ChartError(
-            tr(
-                lang,
-                f"{year} 年度的报告格式中没有这个指标。",
-                f"The {year} report format has no such figure.",
-            )
-        )
-    if measure.combine == "breakdown":
+    if entry.kind == "breakdown":
         raise ChartError(
             tr(
                 lang,
@@ -150,27 +145,31 @@ async def _across_chart(session: AsyncSession, q: Question, lang: Lang) -> Chart
                 "That is a breakdown: name one agency (e.g. /chart 定海区 applicants) or a single figure.",
             )
         )
-    ranked = await queries.ranked(session, measure.keys, year, limit=MAX_BARS)
+    parts = _parts(entry, template_for_year(year).version)
+    if not parts:
+        raise ChartError(
+            tr(
+                lang,
+                f"{year} 年度的报告格式中没有这个指标。",
+                f"The {year} report format has no such figure.",
+            )
+        )
+    ranked = await queries.ranked(session, parts[0][2], year, limit=MAX_BARS)
     if not ranked:
         raise ChartError(
             tr(lang, f"{year} 年度没有报告给出这个数字。", f"No {year} report gives this figure.")
         )
     names = await queries.agencies(session, [r.agency_id for r in ranked])
     labels = [names[r.agency_id].short_name for r in ranked]
-    title = f"{year}{tr(lang, '年 ', ' ')}{measure.name(lang)}"
-    return await _chart(title, labels, [r.value for r in ranked], measure)
-
-
-def _measure(q: Question, version: str) -> Measure | None:
-    """The figure the question names, in one template version: the Q&A's metric resolution."""
-    return measure_for(q, version)
+    title = f"{year}{tr(lang, '年 ', ' ')}{entry.name(lang)}"
+    return await _chart(title, labels, [r.value for r in ranked], entry)
 
 
 def _draw(title: str, labels: list[str], values: list[float], unit: str) -> bytes:
     return png(bar_chart(labels, values, title=title, xlabel=unit))
 
 
-async def _chart(title: str, labels: list[str], values: list[float], measure: Measure) -> Chart:
+async def _chart(title: str, labels: list[str], values: list[float], entry: Entry) -> Chart:
     # Drawing takes a few hundred milliseconds of CPU: off the event loop (separate Figures, no pyplot).
-    data = await asyncio.to_thread(_draw, title, labels, values, _unit_label(measure))
+    data = await asyncio.to_thread(_draw, title, labels, values, entry.unit or "")
     return Chart(title, labels, values, data)

@@ -18,8 +18,8 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.qa.metrics import metrics
 from core.storage.models import Agency, CellRecord, Report
+from core.templates.catalogue import cell
 from core.templates.national import TEMPLATE_2019, TEMPLATE_2021
 
 Format = Literal["csv", "xlsx", "json"]
@@ -140,11 +140,12 @@ def _xlsx(rows: list[dict[str, Any]]) -> bytes:
     sheet.append(list(columns()))
     for row in rows:
         sheet.append([row[c] for c in columns()])
-    legend = book.create_sheet("keys")  # what each column means, from the shared metric dictionary
-    legend.append(["key", "表", "名称", "name", "格式"])
+    legend = book.create_sheet("keys")  # what each column means, from the question catalogue
+    legend.append(["key", "表", "名称", "name", "单位", "格式"])
     for key in value_keys():
-        m = metrics()[key]
-        legend.append([key, m.table, m.zh, m.en, "、".join(m.versions)])
+        entry = cell(key)
+        assert entry is not None
+        legend.append([key, entry.table, entry.zh, entry.en, entry.unit, "、".join(entry.versions)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

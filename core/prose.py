@@ -12,9 +12,8 @@ import re
 from dataclasses import dataclass
 
 from core.templates.rules import prose_links
-from core.textnorm import fold_width, to_simplified
+from core.textnorm import cn_number, fold_width, to_simplified
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _NUM = r"(?P<n>\d+|[零〇一二两三四五六七八九十百]{1,5})"
 _UNIT = r"\s*(?:件|起|宗|个|份|条|次)"
 _GAP = r"[^，,。；;：:！？!?\d]"
@@ -45,24 +44,6 @@ class _Pattern:
     forbid: tuple[str, ...] = ()
     # A number that may be shared by several topics only when each gets it ("各3件") or it is 0.
     shared: bool = False
-
-
-def _cn_number(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        else:
-            return None
-    return total + current
 
 
 _APPLY = ("申请", "公开")
@@ -231,7 +212,7 @@ def _figures(sentence: str, offset: int) -> list[tuple[str, int, str, int]]:
                 continue
             if "apply_new" in pattern.topics and not ("申请" in m.group(0) and "公开" in m.group(0)):
                 continue
-            value = _cn_number(m.group("n"))
+            value = cn_number(m.group("n"))
             if value is None:
                 continue
             taken.append((m.start(), m.end()))

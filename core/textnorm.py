@@ -61,3 +61,28 @@ def clean(text: str) -> str:
 def squash(text: str) -> str:
     """``clean`` without any spaces: for comparing labels that were wrapped or padded."""
     return clean(text).replace(" ", "")
+
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def cn_number(text: str) -> int | None:
+    """一百二十 → 120, 两千 → 2000, 三万五千 → 35000, 十五 → 15, 42 → 42; None if ``text`` is not a number."""
+    if text.isdigit():
+        return int(text)
+    if not text:
+        return None
+    total, section, current = 0, 0, 0
+    for ch in text:
+        if ch in CN_DIGITS:
+            current = CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            section += (current or 1) * _CN_UNITS[ch]
+            current = 0
+        elif ch == "万":
+            total += (section + current) * 10_000
+            section, current = 0, 0
+        else:
+            return None
+    return total + section + current

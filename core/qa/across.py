@@ -1,7 +1,10 @@
-"""Answers across agencies: rankings, sums, averages, counts, filtered lists, and which agencies are stored.
+"""Answers across agencies: rankings, sums, averages, counts and lists with conditions, each agency's figure
+in a region or of a kind, and which agencies are stored.
 
-One year at a time (the year asked, else the latest stored year, said in the answer). Reports without the
-measure's table contribute the figure their prose states, marked as such.
+One year at a time (the year asked, else the latest stored in scope, said in the answer). A blank cell counts
+as 0 and the answer says how many were blank; a report without the figure's table contributes the figure
+its prose states, marked as such, or nothing. Rates are computed per report (zero denominators left out and
+counted); report facts (逾期发布, 缺少表三, 有错误) are conditions like any other.
 """
 
 from __future__ import annotations
@@ -9,158 +12,198 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from core.qa import queries
+from core.qa import queries, when
+from core.qa.facts import ReportFacts, report_facts
 from core.qa.figures import ReportReader, cell_source, table_of, unit_of
-from core.qa.metrics import Item, Measure
+from core.qa.match import match
 from core.qa.parse import Condition
 from core.qa.queries import AgencyRow, ReportRef
-from core.qa.reply import Answer, Context, measure_for
-from core.qa.wording import MAX_LIST_LINES, amount, number, plain
-from core.storage.agencies import split_units
+from core.qa.reply import Answer, Context, Option
+from core.qa.scope import Scope
+from core.qa.single import not_understood
+from core.qa.understand import concept_tokens, restate
+from core.qa.wording import MAX_LIST_LINES, amount, number, percent_text, plain
+from core.templates.catalogue import Entry
 from core.templates.national import template_for_year
-from core.textnorm import squash
-from core.tiers import classify as classify_tier
+from core.templates.rates import compute
 
+ACROSS_INTENTS = frozenset(
+    {"rank", "rank_asc", "ranking", "sum", "average", "count", "which", "list", "each", "all", "negative", "have",
+     "how_many", "yes_no"}
+)  # fmt: skip
+MAX_ITEMS = 200  # agencies listed in ``items``
 SOURCE_LIMIT = 50
+BOOL_FACTS = {"fact.on_time", "fact.late", "fact.tables", "fact.errors", "fact.problems", "fact.inconsistent_tables",
+               "fact.warnings"}  # fmt: skip
 
 
 @dataclass
-class Entry:
+class Place:
     agency_id: int
     report_id: int
     value: float
     prose: dict[str, Any] | None = None  # the prose source when the figure comes from the text
+    blank: bool = False
 
 
-# Kinds of agency as name patterns (SQL LIKE): include any of, exclude all of.
-KIND_PATTERNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "街道": (("%街道%",), ()),
-    "镇": (("%镇%",), ("%街道%",)),
-    "乡": (("%乡", "%乡人民政府", "%乡政府"), ("%街道%",)),
-    "乡镇": (("%镇%", "%乡", "%乡人民政府", "%乡政府"), ("%街道%",)),
-}
+# ---------------------------------------------------------------- which agency? (no scope at all)
 
 
-async def _scope(ctx: Context) -> tuple[queries.Agencies, str, Answer | None]:
-    """The agencies the question is limited to (None: all) and how to say it."""
-    region = ctx.q.region
-    if region is None:
-        return None, ctx.tr("所有单位", "all agencies"), None
-    units, rest = split_units(squash(region.text))
-    place = units[-1] if units else rest
-    include, exclude = KIND_PATTERNS.get(region.kind, ((), ()))
-    scope: queries.Agencies = queries.agencies_in(place, include, exclude)
-    if region.kind == "部门":  # a tier, not a name pattern (core.tiers)
-        rows = await queries.agency_rows(ctx.session, queries.agencies_in(place))
-        scope = [a.id for a in rows if classify_tier(a.name) == "department"]
-    said = f"{region.text}{ctx.tr('各', ' ')}{region.kind}".strip()
-    found = len(scope) if isinstance(scope, list) else await queries.count_of(ctx.session, scope)
-    if not found:
-        return (
-            None,
-            said,
-            ctx.reply(
-                [
-                    ctx.tr(
-                        f"没有找到{region.text}的{region.kind}的报告。",
-                        f"No stored {region.kind} in {region.text}.",
-                    )
-                ]
-            ),
+async def which_agency(ctx: Context) -> Answer:
+    """A figure asked with no agency and no "all": ask which agency, or all of them."""
+    stored, total = await queries.stored_agencies(ctx.session, limit=7)
+    options = [Option(a.name, ctx.choice.with_(agency=a.id)) for a, _ in stored]
+    options.append(Option(ctx.tr("所有单位合计", "all agencies together"), ctx.choice.with_(scope_all=True)))
+    text = ctx.tr(
+        f"请问是哪个单位？（已存 {total} 个单位的报告）", f"Which agency? ({total} agencies stored)"
+    )
+    return Answer(text, clarify=options, kind="clarify")
+
+
+# ---------------------------------------------------------------- the router
+
+
+async def answer(ctx: Context, scope: Scope) -> Answer:
+    tokens = concept_tokens(ctx, ACROSS_INTENTS)
+    if not tokens and ctx.entry is None:
+        return await agencies(ctx, scope)
+    year_refs = when.years(ctx)
+    ids = await scope.ids(ctx)
+    found = match(tokens, kinds=("cell", "group", "rate", "fact")) if ctx.entry is None else None
+    entry = ctx.entry or (found.entry if found else None)
+    if entry is None:
+        assert found is not None
+        return not_understood(ctx, found)
+    if entry.kind == "fact":
+        return await _facts(ctx, scope, ids, entry, year_refs)
+    year, problem = await _year(ctx, ids, year_refs)
+    if problem:
+        return problem
+    assert year is not None
+    version = template_for_year(year).version
+    if entry.kind != "rate" and not entry.keys_for(version)[0]:
+        return ctx.refuse(
+            [
+                ctx.tr(
+                    f"{year} 年度的报告格式没有「{entry.zh}」这一项。",
+                    f"The {year} report format has no '{entry.en}'.",
+                )
+            ]
         )
-    return scope, said, None
+    restate(ctx, entry)
+    flags = ctx.reading.flags()
+    condition = _condition(ctx, flags)
+    if entry.kind == "rate":
+        return await _rates(ctx, scope, ids, entry, year, condition)
+    keys = entry.keys_for(version)[0]
+    if flags & {"rank", "rank_asc", "ranking"} or ctx.reading.top:
+        return await rank(ctx, scope, ids, entry, keys, year)
+    if condition is not None:
+        return await conditioned(ctx, scope, ids, entry, keys, year, condition)
+    if "average" in flags:
+        return await total(ctx, scope, ids, entry, keys, year, average=True)
+    if "sum" in flags or ctx.choice.scope_all:
+        return await total(ctx, scope, ids, entry, keys, year)
+    if "count" in flags:
+        return await conditioned(ctx, scope, ids, entry, keys, year, Condition(">", 0))
+    return await each(ctx, scope, ids, entry, keys, year)
 
 
-async def _year(ctx: Context, ids: queries.Agencies) -> tuple[int | None, list[str]]:
-    if ctx.q.years:
-        return ctx.q.years[0], []
+def _condition(ctx: Context, flags: set[str]) -> Condition | None:
+    if ctx.reading.condition is not None:
+        return ctx.reading.condition
+    if "negative" in flags:
+        return Condition("=", 0)
+    if "have" in flags and flags & {"count", "which", "list", "each"}:
+        return Condition(">", 0)
+    return None
+
+
+async def _year(
+    ctx: Context, ids: queries.Agencies, refs: list[when.Year]
+) -> tuple[int | None, Answer | None]:
+    named = [y for y in refs if y.year is not None]
+    if named:
+        y = named[-1]
+        if y.word:
+            ctx.understood.append(
+                ctx.tr(f"（“{y.word}”按 {y.year} 年度理解）", f"('{y.word}' read as {y.year})")
+            )
+        return y.year, None
     latest = await queries.latest_year(ctx.session, ids)
     if latest is None:
-        return None, []
-    year = latest + ctx.q.year_offset
-    if ctx.q.year_word:
-        return year, [
-            ctx.tr(
-                f"“{ctx.q.year_word}”按已存报告的 {year} 年度理解。", f"'{ctx.q.year_word}' read as {year}."
-            )
-        ]
-    return year, [
+        return None, ctx.refuse([ctx.tr("数据库里还没有报告。", "No reports are stored yet.")])
+    ctx.understood.append(
         ctx.tr(
-            f"未指定年度，按已存最新的 {year} 年度报告统计。",
-            f"No year given: the latest stored year, {year}.",
+            f"（未指定年度，按已存最新的 {latest} 年度报告统计）",
+            f"(no year given: the latest stored year, {latest})",
         )
-    ]
-
-
-def _one_item(ctx: Context, measure: Measure) -> tuple[Item, list[str]]:
-    """Rankings and sums need one figure per report: a breakdown is ranked by its first item (said)."""
-    if measure.combine == "single":
-        return measure.items[0], []
-    if measure.combine == "sum":
-        return Item(measure.zh, measure.en, measure.keys), []
-    item = measure.items[0]
-    note = ctx.tr(
-        f"「{measure.zh}」是一组数字，这里按其中「{item.zh}」计算。",
-        f"'{measure.en}' is a breakdown; computed on its first item, '{item.en}'.",
     )
-    return Item(f"{measure.zh}（{item.zh}）", f"{measure.en} ({item.en})", item.keys), [note]
+    return latest, None
 
 
-def _passes(value: float, condition: Condition | None) -> bool:
-    if condition is None:
-        return True
-    n = condition.value
-    return {"=": value == n, ">": value > n, ">=": value >= n, "<": value < n, "<=": value <= n}[condition.op]
+# ---------------------------------------------------------------- figures
 
 
 async def _prose_entries(
-    ctx: Context, item: Item, year: int, ids: queries.Agencies, condition: Condition | None
-) -> list[Entry]:
-    """Figures stated in the text of reports that lack the measure's table (seed 002: no table 三)."""
-    table = table_of(item.keys)
+    ctx: Context, keys: tuple[str, ...], year: int, ids: queries.Agencies
+) -> list[Place]:
+    """Figures stated in the text of reports that lack the figure's table (seed 002: no table 三)."""
+    table = table_of(keys)
     if table is None:
         return []
     missing = await queries.reports_missing_table(ctx.session, table, year, ids)
     names = await queries.agencies(ctx.session, [r.agency_id for r in missing])
-    entries = []
-    measure = Measure(item.zh, item.en, (item,), "single")
+    out = []
     for report in missing:
-        figures = await ReportReader(ctx.session, names[report.agency_id], report).read(measure)
-        f = figures[0]
-        if f.origin == "prose" and f.value is not None and _passes(float(f.value), condition):
-            entries.append(Entry(report.agency_id, report.id, float(f.value), f.sources[0]))
-    return entries
+        figure = await ReportReader(ctx.session, names[report.agency_id], report).figure(keys)
+        if figure.origin == "prose" and figure.value is not None:
+            out.append(Place(report.agency_id, report.id, float(figure.value), figure.sources[0]))
+    return out
 
 
-def _merge(sql: list[queries.Ranked], prose: list[Entry], ascending: bool) -> list[Entry]:
-    entries = [Entry(r.agency_id, r.report_id, r.value) for r in sql]
-    for extra in prose:
-        at = next(
-            (
-                i
-                for i, e in enumerate(entries)
-                if (extra.value < e.value if ascending else extra.value > e.value)
-            ),
-            len(entries),
-        )
-        entries.insert(at, extra)
-    return entries
+async def _values(
+    ctx: Context,
+    keys: tuple[str, ...],
+    year: int,
+    ids: queries.Agencies,
+    condition: Condition | None,
+    *,
+    ascending: bool = False,
+    limit: int | None = None,
+) -> tuple[list[Place], int]:
+    """Reports in scope with their figure (blank = 0, prose where the table is missing), best first, that
+    meet ``condition``; and how many of them print the figure blank."""
+    ranked = await queries.ranked(
+        ctx.session, keys, year, ids, ascending=ascending, limit=limit, condition=condition
+    )
+    out = [Place(r.agency_id, r.report_id, r.value) for r in ranked]
+    blanks = await queries.blank_reports(ctx.session, keys, year, ids)
+    zero_ok = condition is None or condition.holds(0)
+    blank_entries = [Place(a, r, 0.0, blank=True) for r, a in blanks.items()] if zero_ok else []
+    prose = [
+        e for e in await _prose_entries(ctx, keys, year, ids) if condition is None or condition.holds(e.value)
+    ]
+    merged = sorted([*out, *blank_entries, *prose], key=lambda e: e.value, reverse=not ascending)
+    if limit is not None:
+        merged = merged[:limit]
+    return merged, len(blanks)
 
 
 async def _sources(
-    ctx: Context, entries: list[Entry], item: Item, year: int
+    ctx: Context, entries: list[Place], keys: tuple[str, ...], year: int
 ) -> tuple[list[dict[str, Any]], dict[int, AgencyRow]]:
     names = await queries.agencies(ctx.session, [e.agency_id for e in entries])
-    report_ids = [e.report_id for e in entries if e.prose is None]
-    found = await queries.cells(ctx.session, report_ids, item.keys)
+    report_ids = [e.report_id for e in entries[:SOURCE_LIMIT] if e.prose is None]
+    found = await queries.cells(ctx.session, report_ids, keys)
     open_findings = await queries.findings(ctx.session, report_ids)
     sources: list[dict[str, Any]] = []
-    for e in entries:
+    for e in entries[:SOURCE_LIMIT]:
         if e.prose is not None:
             sources.append(e.prose)
             continue
         report = ReportRef(e.report_id, e.agency_id, year, None, ())
-        for key in item.keys:
+        for key in keys:
             cell = found.get((e.report_id, key))
             if cell is not None:
                 sources.append(
@@ -169,145 +212,146 @@ async def _sources(
     return sources, names
 
 
-def _entry_line(ctx: Context, rank: int | None, name: str, e: Entry, unit: str) -> str:
-    origin = ctx.tr("（取自正文）", " (from the text)") if e.prose else ""
+def _items(entries: list[Place], names: dict[int, AgencyRow], year: int) -> list[dict[str, Any]]:
+    return [
+        {"agency": names[e.agency_id].short_name, "agency_name": names[e.agency_id].name, "agency_id": e.agency_id,
+         "year": year, "value": plain(e.value), **({"blank": True} if e.blank else {}),
+         **({"from_text": True} if e.prose else {})}
+        for e in entries[:MAX_ITEMS]
+    ]  # fmt: skip
+
+
+def _line(ctx: Context, rank: int | None, name: str, e: Place, unit: str) -> str:
+    origin = (
+        ctx.tr("（取自正文）", " (from the text)")
+        if e.prose
+        else ctx.tr("（空白，按 0 计）", " (blank, as 0)")
+        if e.blank
+        else ""
+    )
     head = f"{rank}. " if rank is not None else "· "
     return f"{head}{name}{ctx.colon}{amount(plain(e.value), unit, ctx.lang)}{origin}"
 
 
-def _prose_note(ctx: Context, entries: list[Entry]) -> list[str]:
-    if not any(e.prose for e in entries):
-        return []
-    return [
-        ctx.tr(
-            "说明：标注“取自正文”的单位报告缺少相应表格，数字取自报告正文。",
-            "Note: figures marked 'from the text' come from reports whose table is missing.",
+def _notes(ctx: Context, entries: list[Place], blanks: int) -> list[str]:
+    notes = []
+    if blanks:
+        notes.append(
+            ctx.tr(
+                f"说明：{blanks} 份报告该项为空白，按 0 计。",
+                f"Note: {blanks} reports leave it blank, counted as 0.",
+            )
         )
-    ]
+    if any(e.prose for e in entries):
+        notes.append(
+            ctx.tr(
+                "说明：标注“取自正文”的单位报告缺少相应表格，数字取自报告正文。",
+                "Note: figures marked 'from the text' come from reports whose table is missing.",
+            )
+        )
+    return notes
 
 
-async def _prepare(ctx: Context) -> tuple[Item, int, queries.Agencies, str, list[str], str] | Answer:
-    """Scope, year and the one figure per report an aggregate needs."""
-    ids, scope, problem = await _scope(ctx)
-    if problem:
-        return problem
-    year, notes = await _year(ctx, ids)
-    if year is None:
-        return ctx.reply([ctx.tr("数据库里还没有报告。", "No reports are stored yet.")])
-    measure = measure_for(ctx.q, template_for_year(year).version, default="apply_summary")
-    if measure is None:
-        asked = "、".join(ctx.q.metric.terms)
-        return ctx.reply(
+async def rank(
+    ctx: Context, scope: Scope, ids: queries.Agencies, entry: Entry, keys: tuple[str, ...], year: int
+) -> Answer:
+    asc = "rank_asc" in ctx.reading.flags()
+    superlative = not ({"ranking"} & ctx.reading.flags()) and not ctx.reading.top
+    limit = ctx.reading.top or (1 if superlative else 10)
+    entries, blanks = await _values(ctx, keys, year, ids, None, ascending=asc, limit=limit + 20)
+    name = entry.name(ctx.lang)
+    said = scope.said(ctx)
+    if not entries:
+        return ctx.refuse(
             [
                 ctx.tr(
-                    f"{year} 年的报告格式没有“{asked}”这一项。", f"The {year} report format has no '{asked}'."
+                    f"{year} 年{said}没有填报「{name}」。", f"No agency ({said}) reports '{name}' for {year}."
                 )
             ]
         )
-    item, item_notes = _one_item(ctx, measure)
-    return item, year, ids, scope, [*notes, *measure.notes(ctx.lang), *item_notes], unit_of(item.keys)
-
-
-async def rank(ctx: Context) -> Answer:
-    if ctx.q.metric.empty:
-        return ctx.reply(
-            [
-                ctx.tr("请说明按哪一项排名，例如：", "Rank by which figure? For example:"),
-                ctx.tr("· 哪个单位收到的申请最多", "· top 3 by 行政处罚"),
-            ]
-        )
-    prepared = await _prepare(ctx)
-    if isinstance(prepared, Answer):
-        return prepared
-    item, year, ids, scope, notes, unit = prepared
-    limit = ctx.q.limit or (1 if ctx.q.superlative else 10)
-    asc = ctx.q.ascending
-    sql = await queries.ranked(ctx.session, item.keys, year, ids, ascending=asc, limit=limit + 5)
-    entries = _merge(sql, await _prose_entries(ctx, item, year, ids, None), asc)
-    if not entries:
-        return ctx.reply(
-            [ctx.tr(f"{year} 年没有单位填报「{item.zh}」。", f"No agency reports '{item.en}' for {year}.")]
-        )
     top = entries[:limit]
     tied = [e for e in entries[limit:] if e.value == top[-1].value]
-    sources, names = await _sources(ctx, top + tied, item, year)
+    sources, names = await _sources(ctx, top + tied, keys, year)
+    unit = unit_of(keys)
     best = top[0]
-    name = item.name(ctx.lang)
-    if limit == 1:
+    if superlative:
         word = ctx.tr("最少" if asc else "最多", "fewest" if asc else "most")
         lines = [
             ctx.tr(
-                f"{year} 年{scope}中「{name}」{word}的是 {names[best.agency_id].short_name}：{amount(plain(best.value), unit, ctx.lang)}"
-                + ("（取自正文）" if best.prose else "")
-                + "。",
-                f"In {year}, {names[best.agency_id].short_name} has the {word} '{name}' among {scope}: "
-                f"{amount(plain(best.value), unit, ctx.lang)}"
-                + (" (from the text)" if best.prose else "")
-                + ".",
+                f"{year} 年{said}中「{name}」{word}的是 {names[best.agency_id].short_name}：{amount(plain(best.value), unit, 'zh')}。",
+                f"In {year}, {names[best.agency_id].short_name} has the {word} '{name}' among {said}: "
+                f"{amount(plain(best.value), unit, 'en')}.",
             )
         ]
+        value: float | int | None = plain(best.value)
     else:
         order = ctx.tr("后" if asc else "前", "Bottom" if asc else "Top")
         lines = [
             ctx.tr(
-                f"{year} 年{scope}「{name}」{order} {len(top)} 名：",
-                f"{order} {len(top)} by '{name}' in {year} ({scope}):",
+                f"{year} 年{said}「{name}」{order} {len(top)} 名：",
+                f"{order} {len(top)} by '{name}' in {year} ({said}):",
             )
         ]
-        lines += [_entry_line(ctx, i + 1, names[e.agency_id].short_name, e, unit) for i, e in enumerate(top)]
+        lines += [_line(ctx, i + 1, names[e.agency_id].short_name, e, unit) for i, e in enumerate(top)]
+        value = len(top)
     if tied:
         lines.append(ctx.tr("并列：", "Tied: ") + "、".join(names[e.agency_id].short_name for e in tied))
     return ctx.reply(
-        [*lines, *notes, *_prose_note(ctx, top)], value=plain(best.value), unit=unit, sources=sources
-    )
+        [*lines, *_notes(ctx, top + tied, blanks)], kind="rank", value=value, unit=unit if superlative else "个",
+        sources=sources, items=_items(top + tied, names, year),
+    )  # fmt: skip
 
 
-async def total(ctx: Context) -> Answer:
-    """Sum or average over the scope."""
-    prepared = await _prepare(ctx)
-    if isinstance(prepared, Answer):
-        return prepared
-    item, year, ids, scope, notes, unit = prepared
-    sums = await queries.totals(ctx.session, item.keys, year, ids)
-    prose = await _prose_entries(ctx, item, year, ids, None)
+async def total(
+    ctx: Context,
+    scope: Scope,
+    ids: queries.Agencies,
+    entry: Entry,
+    keys: tuple[str, ...],
+    year: int,
+    *,
+    average: bool = False,
+) -> Answer:
+    sums = await queries.totals(ctx.session, keys, year, ids)
+    blanks = await queries.blank_reports(ctx.session, keys, year, ids)
+    prose = await _prose_entries(ctx, keys, year, ids)
     grand = sums.total + sum(e.value for e in prose)
-    count = sums.count + len(prose)
-    listed = _merge(await queries.ranked(ctx.session, item.keys, year, ids, limit=SOURCE_LIMIT), prose, False)
-    sources, _ = await _sources(ctx, listed, item, year)
-    name = item.name(ctx.lang)
+    count = sums.count + len(blanks) + len(prose)
+    listed, _ = await _values(ctx, keys, year, ids, None, limit=SOURCE_LIMIT)
+    sources, _names = await _sources(ctx, listed, keys, year)
+    name = entry.name(ctx.lang)
+    said = scope.said(ctx)
+    unit = unit_of(keys)
     if count == 0:
-        return ctx.reply(
-            [ctx.tr(f"{year} 年{scope}没有填报「{name}」。", f"No agency reports '{name}' for {year}.")]
+        return ctx.refuse(
+            [
+                ctx.tr(
+                    f"{year} 年{said}没有填报「{name}」。", f"No agency ({said}) reports '{name}' for {year}."
+                )
+            ]
         )
-    if ctx.kind == "average":
-        mean = plain(round(grand / count, 2))
+    if average:
+        mean = round(grand / count, 1)
         lines = [
             ctx.tr(
-                f"{year} 年{scope}「{name}」平均每个单位 {amount(mean, unit, ctx.lang)}（{count} 个单位，合计 {number(grand)}）。",
-                f"In {year}, the average '{name}' per agency ({scope}) is {amount(mean, unit, ctx.lang)} "
-                f"({count} agencies, {number(grand)} in all).",
+                f"{year} 年{said}「{name}」平均每个单位 {amount(mean, unit, 'zh')}（{count} 个单位，合计 {number(grand)}）。",
+                f"In {year}, the average '{name}' per agency ({said}) is {amount(mean, unit, 'en')} ({count} agencies, {number(grand)} in all).",
             )
         ]
-        result = mean
-    else:
-        result = plain(grand)
-        lines = [
-            ctx.tr(
-                f"{year} 年{scope}「{name}」合计 {amount(result, unit, ctx.lang)}（{count} 个单位有数据）。",
-                f"In {year}, '{name}' adds up to {amount(result, unit, ctx.lang)} over {scope} ({count} agencies with a figure).",
-            )
-        ]
-    return ctx.reply(
-        [*lines, *notes, *_prose_note(ctx, prose)],
-        value=result,
-        unit=unit,
-        sources=sources,
-        total_sources=count,
-    )
+        return ctx.reply([*lines, *_notes(ctx, prose, len(blanks))], kind="average", value=plain(mean), unit=unit,
+                         sources=sources, total_sources=count)  # fmt: skip
+    lines = [
+        ctx.tr(
+            f"{year} 年{said}「{name}」合计 {amount(plain(grand), unit, 'zh')}（{count} 个单位）。",
+            f"In {year}, '{name}' adds up to {amount(plain(grand), unit, 'en')} over {said} ({count} agencies).",
+        )
+    ]
+    return ctx.reply([*lines, *_notes(ctx, prose, len(blanks))], kind="sum", value=plain(grand), unit=unit,
+                     sources=sources, total_sources=count)  # fmt: skip
 
 
-def _condition_text(ctx: Context, condition: Condition) -> str:
-    n = number(condition.value)
+def condition_text(ctx: Context, condition: Condition) -> str:
+    n = number(condition.value) + ("%" if condition.percent else "")
     zh = {"=": f"为 {n}", ">": f"超过 {n}", ">=": f"不少于 {n}", "<": f"少于 {n}", "<=": f"不超过 {n}"}
     en = {
         "=": f"equal to {n}",
@@ -319,116 +363,292 @@ def _condition_text(ctx: Context, condition: Condition) -> str:
     return ctx.tr(zh[condition.op], en[condition.op])
 
 
-async def count(ctx: Context) -> Answer:
-    if ctx.q.metric.empty and ctx.q.condition is None:
-        return await agencies(ctx)
-    condition = ctx.q.condition or Condition(">", 0)  # 有几个单位收到申请: a figure above zero
-    prepared = await _prepare(ctx)
-    if isinstance(prepared, Answer):
-        return prepared
-    item, year, ids, scope, notes, unit = prepared
-    matching = await queries.totals(ctx.session, item.keys, year, ids, condition)
-    prose = await _prose_entries(ctx, item, year, ids, condition)
-    n = matching.count + len(prose)
-    listed = _merge(
-        await queries.ranked(ctx.session, item.keys, year, ids, limit=SOURCE_LIMIT, condition=condition),
-        prose,
-        False,
-    )
-    sources, names = await _sources(ctx, listed, item, year)
-    said = _condition_text(ctx, condition)
-    name = item.name(ctx.lang)
-    shown = [
-        names[e.agency_id].short_name + (ctx.tr("（取自正文）", " (from the text)") if e.prose else "")
-        for e in listed
-    ]
+async def conditioned(
+    ctx: Context,
+    scope: Scope,
+    ids: queries.Agencies,
+    entry: Entry,
+    keys: tuple[str, ...],
+    year: int,
+    condition: Condition,
+) -> Answer:
+    """The agencies whose figure meets ``condition``: how many (几个) or which (哪些)."""
+    entries, blanks = await _values(ctx, keys, year, ids, condition)
+    sources, names = await _sources(ctx, entries, keys, year)
+    name, said = entry.name(ctx.lang), scope.said(ctx)
+    n = len(entries)
+    shown = "、".join(names[e.agency_id].short_name for e in entries[:MAX_LIST_LINES])
     head = ctx.tr(
-        f"{year} 年{scope}中「{name}」{said} 的单位共 {n} 个",
-        f"In {year}, {n} agencies ({scope}) have '{name}' {said}",
+        f"{year} 年{said}中「{name}」{condition_text(ctx, condition)}的单位共 {n} 个"
+        + (f"：{shown}" if shown else "")
+        + "。",
+        f"In {year}, {n} agencies ({said}) have '{name}' {condition_text(ctx, condition)}"
+        + (f": {shown}" if shown else "")
+        + ".",
     )
-    lines = [
-        head + (ctx.tr("：", ": ") + "、".join(shown[:MAX_LIST_LINES]) if shown else "") + ctx.tr("。", ".")
-    ]
+    lines = [head]
     if n > MAX_LIST_LINES:
         lines.append(ctx.tr(f"（仅列出前 {MAX_LIST_LINES} 个）", f"(first {MAX_LIST_LINES} listed)"))
+    counting = bool({"count", "how_many"} & ctx.reading.flags())
     return ctx.reply(
-        [*lines, *notes, *_prose_note(ctx, prose)],
-        value=n,
-        unit="个",
-        sources=sources,
-        total_sources=n,
-    )
+        [*lines, *_notes(ctx, entries, blanks)], kind="count" if counting else "list", value=n, unit="个",
+        sources=sources, total_sources=n, items=_items(entries, names, year),
+    )  # fmt: skip
 
 
-async def listing(ctx: Context) -> Answer:
-    """Each agency's figure within a region or above a threshold ("鄞州区各街道的申请数")."""
-    if ctx.q.metric.empty and ctx.q.condition is None:
-        return await agencies(ctx)
-    prepared = await _prepare(ctx)
-    if isinstance(prepared, Answer):
-        return prepared
-    item, year, ids, scope, notes, unit = prepared
-    condition = ctx.q.condition
-    sums = await queries.totals(ctx.session, item.keys, year, ids, condition)
-    prose = await _prose_entries(ctx, item, year, ids, condition)
-    listed = _merge(
-        await queries.ranked(ctx.session, item.keys, year, ids, limit=SOURCE_LIMIT, condition=condition),
-        prose,
-        False,
-    )
-    sources, names = await _sources(ctx, listed, item, year)
-    name = item.name(ctx.lang)
-    n = sums.count + len(prose)
-    result = plain(sums.total + sum(e.value for e in prose))
-    said = f"（{_condition_text(ctx, condition)}）" if condition else ""
-    lines = [ctx.tr(f"{year} 年{scope}「{name}」{said}：", f"'{name}' in {year}, {scope}{said}:")]
-    lines += [_entry_line(ctx, None, names[e.agency_id].short_name, e, unit) for e in listed[:MAX_LIST_LINES]]
-    if n > MAX_LIST_LINES:
+async def each(
+    ctx: Context, scope: Scope, ids: queries.Agencies, entry: Entry, keys: tuple[str, ...], year: int
+) -> Answer:
+    """Each agency's figure in the scope ("鄞州区各街道的申请数"), and their total."""
+    entries, blanks = await _values(ctx, keys, year, ids, None)
+    sources, names = await _sources(ctx, entries, keys, year)
+    name, said, unit = entry.name(ctx.lang), scope.said(ctx), unit_of(keys)
+    lines = [ctx.tr(f"{year} 年{said}「{name}」：", f"'{name}' in {year}, {said}:")]
+    lines += [_line(ctx, None, names[e.agency_id].short_name, e, unit) for e in entries[:MAX_LIST_LINES]]
+    if len(entries) > MAX_LIST_LINES:
         lines.append(
             ctx.tr(
-                f"……共 {n} 个单位，仅列出前 {MAX_LIST_LINES} 个",
-                f"… {n} agencies, first {MAX_LIST_LINES} listed",
+                f"……共 {len(entries)} 个单位，仅列出前 {MAX_LIST_LINES} 个",
+                f"… {len(entries)} agencies, first {MAX_LIST_LINES} listed",
             )
         )
+    grand = sum(e.value for e in entries)
     lines.append(
         ctx.tr(
-            f"合计 {amount(result, unit, ctx.lang)}（{n} 个单位）。",
-            f"Total {amount(result, unit, ctx.lang)} ({n} agencies).",
+            f"共 {len(entries)} 个单位，合计 {amount(plain(grand), unit, 'zh')}。",
+            f"{len(entries)} agencies, {amount(plain(grand), unit, 'en')} in all.",
         )
     )
     return ctx.reply(
-        [*lines, *notes, *_prose_note(ctx, prose)], value=result, unit=unit, sources=sources, total_sources=n
-    )
+        [*lines, *_notes(ctx, entries, blanks)], kind="list", value=len(entries), unit="个", sources=sources,
+        total_sources=len(entries), items=_items(entries, names, year),
+    )  # fmt: skip
 
 
-async def agencies(ctx: Context) -> Answer:
-    """Which agencies have stored reports (in a year, in a region)."""
-    ctx.kind = "agencies"  # also when reached as a list or count without a figure ("鄞州区有哪些单位")
-    ids, scope, problem = await _scope(ctx)
-    if problem:
-        return problem
-    year = ctx.q.years[0] if ctx.q.years else None
-    rows, n = await queries.stored_agencies(ctx.session, year, ids)
-    when = ctx.tr(f"{year} 年", f" for {year}") if year else ""
-    if not rows:
-        return ctx.reply(
-            [ctx.tr(f"没有已存的{when}报告。", f"No reports stored{when}.")],
-            value=0,
-            unit="个",
+# ---------------------------------------------------------------- rates
+
+
+async def _rates(
+    ctx: Context, scope: Scope, ids: queries.Agencies, entry: Entry, year: int, condition: Condition | None
+) -> Answer:
+    """A rate per report, computed from its cells; rankings, counts and lists of it, or the rate of the
+    totals (所有单位的实质公开率)."""
+    rate = entry.rate
+    assert rate is not None
+    keys = (*rate.numerator, *rate.denominator, *rate.less)
+    found = await queries.scope_cells(ctx.session, keys, year, ids)
+    results = {rid: (aid, compute(rate, values)) for rid, (aid, values) in found.items()}
+    defined = [Place(aid, rid, r.percent) for rid, (aid, r) in results.items() if r.percent is not None]
+    undefined = len(results) - len(defined)
+    flags = ctx.reading.flags()
+    name, said = entry.name(ctx.lang), scope.said(ctx)
+    note = [ctx.tr(f"说明：{undefined} 个单位分母为 0 或缺少表格，未计算比率。", f"Note: {undefined} agencies have a zero denominator or a missing table and are left out.")] if undefined else []  # fmt: skip
+    definition = ctx.tr(f"（{rate.formula}）", f" ({rate.formula})")
+    ranking = bool(flags & {"rank", "rank_asc", "ranking"} or ctx.reading.top)
+    if ranking:
+        condition = None
+    if ranking or condition is not None:
+        asc = "rank_asc" in flags
+        chosen = sorted(defined, key=lambda e: e.value, reverse=not asc)
+        if condition is not None:
+            chosen = [e for e in chosen if condition.holds(e.value)]
+        names = await queries.agencies(ctx.session, [e.agency_id for e in chosen])
+        if condition is not None:
+            counting = bool({"count", "how_many"} & flags)
+            shown = "、".join(names[e.agency_id].short_name for e in chosen[:MAX_LIST_LINES])
+            lines = [ctx.tr(f"{year} 年{said}中「{name}」{condition_text(ctx, condition)}的单位共 {len(chosen)} 个" + (f"：{shown}" if shown else "") + "。",
+                            f"In {year}, {len(chosen)} agencies ({said}) have '{name}' {condition_text(ctx, condition)}" + (f": {shown}" if shown else "") + ".")]  # fmt: skip
+            return ctx.reply([*lines, definition, *note], kind="count" if counting else "list", value=len(chosen), unit="个",
+                             items=_items(chosen, names, year))  # fmt: skip
+        if not chosen:
+            return ctx.refuse(
+                [
+                    ctx.tr(
+                        f"{year} 年{said}没有可计算「{name}」的报告。",
+                        f"No report ({said}) allows '{name}' in {year}.",
+                    )
+                ]
+                + note
+            )
+        superlative = not ({"ranking"} & flags) and not ctx.reading.top
+        limit = 1 if superlative else ctx.reading.top or 10
+        top = chosen[:limit]
+        tied = [e for e in chosen[limit:] if e.value == top[-1].value]
+        if superlative:
+            best = top[0]
+            word = ctx.tr("最低" if asc else "最高", "lowest" if asc else "highest")
+            lines = [ctx.tr(f"{year} 年{said}中「{name}」{word}的是 {names[best.agency_id].short_name}：{percent_text(best.value)}。",
+                            f"In {year}, {names[best.agency_id].short_name} has the {word} '{name}' among {said}: {percent_text(best.value)}.")]  # fmt: skip
+            value: float | int = best.value
+        else:
+            lines = [
+                ctx.tr(
+                    f"{year} 年{said}「{name}」前 {len(top)} 名：",
+                    f"Top {len(top)} by '{name}' in {year} ({said}):",
+                )
+            ]
+            lines += [
+                f"{i + 1}. {names[e.agency_id].short_name}{ctx.colon}{percent_text(e.value)}"
+                for i, e in enumerate(top)
+            ]
+            value = len(top)
+        if tied:
+            lines.append(ctx.tr("并列：", "Tied: ") + "、".join(names[e.agency_id].short_name for e in tied))
+        return ctx.reply([*lines, definition, *note], kind="rank", value=value, unit="%" if superlative else "个",
+                         items=_items(top + tied, names, year))  # fmt: skip
+    if "average" in flags:
+        if not defined:
+            return ctx.refuse(
+                [
+                    ctx.tr(
+                        f"{year} 年{said}没有可计算「{name}」的报告。",
+                        f"No report ({said}) allows '{name}' in {year}.",
+                    )
+                ]
+                + note
+            )
+        mean = round(sum(e.value for e in defined) / len(defined), 1)
+        lines = [ctx.tr(f"{year} 年{said}「{name}」的平均值（各单位比率的平均）：{percent_text(mean)}（{len(defined)} 个单位）。",
+                        f"In {year}, the mean '{name}' over {said}: {percent_text(mean)} ({len(defined)} agencies).")]  # fmt: skip
+        return ctx.reply([*lines, definition, *note], kind="average", value=mean, unit="%")
+    # The rate of the totals: the inputs added over the scope first.
+    totals: dict[str, float | None] = {}
+    for _, values in found.values():
+        for k, v in values.items():
+            totals[k] = (totals.get(k) or 0) + (v or 0)
+    pooled = compute(rate, totals)
+    if pooled.percent is None:
+        return ctx.refuse(
+            [
+                ctx.tr(
+                    f"{year} 年{said}「{name}」无法计算：分母为 0。",
+                    f"'{name}' over {said} in {year} cannot be computed: zero denominator.",
+                )
+            ]
         )
+    lines = [ctx.tr(f"{year} 年{said}合计的「{name}」：{percent_text(pooled.percent)}（{number(pooled.numerator)} ÷ {number(pooled.denominator)}，{len(found)} 份报告）。",
+                    f"In {year}, '{name}' over the totals of {said}: {percent_text(pooled.percent)} ({number(pooled.numerator)} / {number(pooled.denominator)}, {len(found)} reports).")]  # fmt: skip
+    return ctx.reply([*lines, definition], kind="rate", value=pooled.percent, unit="%")
+
+
+# ---------------------------------------------------------------- facts as conditions
+
+
+def _fact_holds(entry: Entry, facts: ReportFacts, table: str | None, negative: bool) -> bool | None:
+    fact = entry.id
+    if fact in ("fact.on_time", "fact.late"):
+        on_time = facts.on_time
+        if on_time is None:
+            return None
+        late = not on_time
+        return (late if fact == "fact.late" else on_time) != negative
+    if fact == "fact.tables":
+        if table is None:
+            return bool(facts.missing_tables)
+        return table not in facts.report.tables_found
+    if fact == "fact.inconsistent_tables":
+        return facts.table_errors > 0
+    if fact == "fact.warnings":
+        return facts.warnings > 0
+    if fact == "fact.problems":
+        return facts.errors + facts.warnings > 0
+    return facts.errors > 0
+
+
+async def _facts(
+    ctx: Context, scope: Scope, ids: queries.Agencies, entry: Entry, refs: list[when.Year]
+) -> Answer:
+    """Reports meeting a fact: 逾期发布, 按时发布, 缺少表三, 有错误, 表格不一致 (a year, or every year)."""
+    if entry.id not in BOOL_FACTS:
+        return ctx.refuse(
+            [
+                ctx.tr(
+                    f"跨单位的问题无法回答「{entry.zh}」，请指明单位。",
+                    f"Name an agency to ask about '{entry.en}'.",
+                )
+            ]
+        )
+    named = [y.year for y in refs if y.year is not None]
+    year = named[-1] if named else None
+    reports = await queries.scope_reports(ctx.session, year, ids)
+    facts = await report_facts(ctx.session, reports)
+    flags = ctx.reading.flags()
+    negative = "negative" in flags and entry.id in ("fact.on_time", "fact.late")
+    table = ctx.reading.table
+    holding = [r for r in reports if _fact_holds(entry, facts[r.id], table, negative)]
+    unknown = [r for r in reports if _fact_holds(entry, facts[r.id], table, negative) is None]
+    names = await queries.agencies(ctx.session, [r.agency_id for r in reports])
+    what = _fact_words(ctx, entry, table, negative)
+    when_said = ctx.tr(f"{year} 年度", f"{year} ") if year else ""
+    said = scope.said(ctx)
+    lines = [ctx.tr(f"{said}{when_said}报告中{what}的共 {len(holding)} 份" + ("：" if holding else "。"),
+                    f"{len(holding)} {when_said}reports ({said}) {what}" + (":" if holding else "."))]  # fmt: skip
+    lines += [
+        f"· {names[r.agency_id].short_name} {r.year}" + _fact_detail(ctx, entry, facts[r.id])
+        for r in holding[:MAX_LIST_LINES]
+    ]
+    if unknown and entry.id in ("fact.on_time", "fact.late"):
+        lines.append(ctx.tr(f"另有 {len(unknown)} 份报告无截止日期（乡镇/街道）或未印发布日期，无法判断。",
+                            f"{len(unknown)} more reports have no deadline (towns, subdistricts) or no printed date."))  # fmt: skip
+    items = [{"agency": names[r.agency_id].short_name, "agency_name": names[r.agency_id].name, "agency_id": r.agency_id,
+              "year": r.year, "value": facts[r.id].days_late if entry.id == "fact.late" else None} for r in holding[:MAX_ITEMS]]  # fmt: skip
+    counting = bool({"count", "how_many"} & flags)
+    return ctx.reply(lines, kind="count" if counting else "list", value=len(holding), unit="份", items=items)
+
+
+def _fact_words(ctx: Context, entry: Entry, table: str | None, negative: bool) -> str:
+    if entry.id in ("fact.on_time", "fact.late"):
+        late = (entry.id == "fact.late") != negative
+        return ctx.tr(
+            "逾期发布" if late else "按时发布", "were published late" if late else "were published on time"
+        )
+    if entry.id == "fact.tables":
+        return ctx.tr(
+            f"缺少表{table}" if table else "缺少表格", f"lack table {table}" if table else "lack a table"
+        )
+    if entry.id == "fact.inconsistent_tables":
+        return ctx.tr("表格不一致（勾稽关系错误）", "have inconsistent tables")
+    if entry.id == "fact.warnings":
+        return ctx.tr("有警告", "have warnings")
+    return ctx.tr("有错误", "have errors")
+
+
+def _fact_detail(ctx: Context, entry: Entry, facts: ReportFacts) -> str:
+    if entry.id in ("fact.on_time", "fact.late") and facts.published and facts.deadline:
+        return ctx.tr(
+            f"（发布 {facts.published.isoformat()}，截止 {facts.deadline.isoformat()}" + (f"，逾期 {facts.days_late} 天）" if facts.days_late else "）"),
+            f" (published {facts.published.isoformat()}, due {facts.deadline.isoformat()})",
+        )  # fmt: skip
+    return ""
+
+
+# ---------------------------------------------------------------- stored agencies
+
+
+async def agencies(ctx: Context, scope: Scope) -> Answer:
+    """Which agencies have stored reports (in a year, in a region, of a kind)."""
+    ids = await scope.ids(ctx)
+    named = [y.year for y in when.years(ctx) if y.year is not None]
+    year = named[-1] if named else None
+    rows, n = await queries.stored_agencies(ctx.session, year, ids)
+    when_said = ctx.tr(f"{year} 年度", f" for {year}") if year else ""
+    counting = bool({"count", "how_many"} & ctx.reading.flags())
+    kind = "count" if counting else "list"
+    if not rows:
+        return ctx.reply([ctx.tr(f"没有已存的{when_said}报告（{scope.said(ctx)}）。", f"No reports stored{when_said} ({scope.said(ctx)}).")],
+                         kind=kind, value=0, unit="个", items=[])  # fmt: skip
     lines = [
         ctx.tr(
-            f"已存{when}报告的单位共 {n} 个（{scope}）：",
-            f"{n} agencies have stored reports{when} ({scope}):",
+            f"已存{when_said}报告的单位共 {n} 个（{scope.said(ctx)}）：",
+            f"{n} agencies have stored reports{when_said} ({scope.said(ctx)}):",
         )
     ]
     for agency, years in rows[:MAX_LIST_LINES]:
-        listed = "、".join(map(str, years))
-        lines.append(f"· {agency.short_name}（{agency.name}）{ctx.colon}{listed}")
+        lines.append(f"· {agency.short_name}（{agency.name}）{ctx.colon}{'、'.join(map(str, years))}")
     if n > MAX_LIST_LINES:
         lines.append(ctx.tr(f"……仅列出前 {MAX_LIST_LINES} 个", f"… first {MAX_LIST_LINES} listed"))
-    sources = [
-        {"kind": "agency", "agency": a.short_name, "agency_name": a.name, "agency_id": a.id, "years": years}
+    items = [
+        {"agency": a.short_name, "agency_name": a.name, "agency_id": a.id, "years": years}
         for a, years in rows
     ]
-    return ctx.reply(lines, value=n, unit="个", sources=sources)
+    return ctx.reply(lines, kind=kind, value=n, unit="个", items=items)

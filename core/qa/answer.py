@@ -1,178 +1,202 @@
 """Answer a question about the stored reports, exactly and with sources: ``await answer(sf, "定海区收到多少申请")``.
 
-Offline and deterministic: the question is read by core.qa.parse, agencies are resolved by
-core.storage.agencies, figures come from indexed SQL (core.qa.queries). An ambiguous agency is never
-guessed: the answer is a pick-list (``clarify``) whose ``choice``, passed back with the original question,
-answers it.
+Offline and deterministic. The question is read word by word (core.qa.parse): agency names
+(core.qa.names), years, intent, and the catalogue concepts, matched against the question catalogue
+(core.qa.match). Every word must be explained by the reading; a word nothing explains is either a name or
+something the reports do not record, and then the answer says so — it never falls back to a default figure.
+An ambiguous agency or figure is asked about: the answer is a pick-list (``clarify``) whose ``choice``,
+passed back with the original question, answers it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.qa import across, compliance, queries, single
-from core.qa.metrics import Lang
-from core.qa.parse import IntentKind, Question, classify, find_region, normalize, read_question
-from core.qa.queries import AgencyRow
-from core.qa.reply import CHOICE_PREFIX, Answer, Context, Named, Option
+from core.qa import across, queries, single, trend
+from core.qa.names import mentions_to_named, resolve_chunk
+from core.qa.parse import Chunk, Lang, normalize, read
+from core.qa.reply import Answer, Choice, Context, Named, Option
+from core.qa.scope import Scope, region_agency, scope_of
 from core.qa.wording import help_text, tr, unknown_text
-from core.storage.agencies import AgencyMatch, find_agencies_in_text, resolve_agency
-from core.storage.models import Agency
+from core.settings import get_settings
+from core.storage.agencies import find_agencies_in_text
+from core.templates.catalogue import entry as catalogue_entry
 
 __all__ = ["Answer", "Option", "answer"]
 
 MAX_QUESTION = 500  # characters read; a longer message is cut, not refused
+_TAGS = re.compile(r"</?[a-zA-Z][^<>]{0,40}>")  # markup pasted with a question (<b>定海区</b>)
 MAX_OPTIONS = 8
-# What an unknown name looks like, so that leftover words ("你好") are not reported as missing agencies.
-_NAME_LIKE = re.compile(r"(?:区|县|市|镇|乡|街道|局|委|办|中心|政府|办公室|厅|署|院|站|所|队|会|公司|处)$")
-
-Handler = Callable[[Context], Awaitable[Answer]]
+ACROSS = {"rank", "rank_asc", "ranking", "sum", "average", "count", "which", "list", "each", "all"}
+MANY = {"rank", "rank_asc", "ranking", "count", "each"}
 
 
-async def _help(ctx: Context) -> Answer:
-    return Answer(help_text(ctx.lang), kind="help")
-
-
-async def _unknown(ctx: Context) -> Answer:
-    return Answer(unknown_text(ctx.lang), kind="unknown")
-
-
-HANDLERS: dict[IntentKind, Handler] = {
-    "value": single.value,
-    "compare": single.compare,
-    "rank": across.rank,
-    "sum": across.total,
-    "average": across.total,
-    "count": across.count,
-    "list": across.listing,
-    "agencies": across.agencies,
-    "compliance": compliance.answer,
-    "help": _help,
-    "unknown": _unknown,
-}
-
-
-def _row(agency: Agency) -> AgencyRow:
-    assert agency.id is not None
-    return AgencyRow(agency.id, agency.name, agency.short_name, agency.region)
-
-
-def _named(typed: str, span: tuple[int, int], match: AgencyMatch) -> Named:
-    if match.agency is not None:
-        return Named(typed, span, _row(match.agency), fuzzy=match.kind == "fuzzy")
-    return Named(typed, span, candidates=[_row(a) for a in match.candidates], kind=match.kind)
-
-
-async def _understand(session: AsyncSession, text: str) -> tuple[Question, list[Named]]:
-    """The question read, and the agencies it names: known names first, then leftover words resolved
-    fuzzily (typos, pinyin)."""
-    region = find_region(text)
-    blanked = text
-    if region is not None:
-        a, b = region.span
-        blanked = text[:a] + " " * (b - a) + text[b:]
-    mentions = await find_agencies_in_text(session, blanked)
-    named = [_named(m.match.query, m.span, m.match) for m in mentions]
-    q = read_question(text, [m.span for m in mentions], region)
-    for chunk in q.leftovers:
-        if len(chunk) <= 2 and _NAME_LIKE.fullmatch(chunk):
-            continue  # a bare 街道, 区 …
-        match = await resolve_agency(session, chunk)
-        # A word that resolves is a name; one that does not is reported only when it looks like a name or
-        # when nothing else in the question names an agency (else it is a stray word).
-        # English words left over are more likely vocabulary we lack than an agency's name.
-        resolved = match.kind in ("exact", "fuzzy")
-        name_like = bool(_NAME_LIKE.search(chunk)) and len(chunk) >= 3
-        unexplained = (
-            not mentions
-            and not chunk.isascii()
-            and (match.kind in ("ambiguous", "region") or not q.metric.empty)
-        )
-        if resolved or name_like or unexplained:
-            start = text.find(chunk)
-            named.append(_named(chunk, (start, start + len(chunk)), match))
+async def _understand(
+    session: AsyncSession, text: str, choice: Choice, lang: str | None, now: datetime
+) -> tuple[Context, list[Chunk]]:
+    mentions = await find_agencies_in_text(session, text)
+    named = await mentions_to_named(session, mentions)
+    reading = read(text, [m.span for m in mentions])
+    unexplained: list[Chunk] = []
+    for chunk in reading.leftovers:
+        found = await resolve_chunk(session, chunk)
+        if found is None:
+            unexplained.append(chunk)
+        else:
+            named.append(found)
     named.sort(key=lambda n: n.span)
+    language: Lang = "en" if lang == "en" else "zh" if lang == "zh" else reading.lang
+    rows = await queries.agencies(session, list(choice.agencies))
+    unresolved = [n for n in named if n.row is None]
+    for n, agency_id in zip(unresolved, choice.agencies, strict=False):
+        if agency_id in rows:
+            n.row = rows[agency_id]
+            n.note = tr(
+                language, f"（按所选的“{n.row.name}”回答）", f"(answered for {n.row.name}, as chosen)"
+            )
+    ctx = Context(session, reading, language, _unique(named), now, choice)
+    if choice.entry:
+        ctx.entry = catalogue_entry(choice.entry)
+    return ctx, unexplained
+
+
+def _unique(named: list[Named]) -> list[Named]:
+    """Each agency once (a region and a name can both resolve to it)."""
     unique: list[Named] = []
     for n in named:
         if n.row is None or all(u.row is None or u.row.id != n.row.id for u in unique):
             unique.append(n)
-    return q, unique
+    return unique
 
 
-def _chosen_ids(choice: str | None) -> list[int]:
-    if not choice or not choice.startswith(CHOICE_PREFIX):
-        return []
-    return [int(x) for x in choice[len(CHOICE_PREFIX) :].split(",") if x.strip().isdigit()]
-
-
-async def _apply_choice(session: AsyncSession, named: list[Named], choice: str | None) -> list[int]:
-    """Fill the unresolved names, in order, with the agencies chosen from earlier pick-lists."""
-    ids = _chosen_ids(choice)
-    rows = await queries.agencies(session, ids)
-    used = []
-    for n, agency_id in zip([n for n in named if n.row is None], ids, strict=False):
-        if agency_id in rows:
-            n.row = rows[agency_id]
-            used.append(agency_id)
-    return used
-
-
-async def _clarify(session: AsyncSession, n: Named, chosen: list[int], lang: Lang) -> Answer:
+async def _clarify_agency(ctx: Context, n: Named) -> Answer:
     """A pick-list for a name that is ambiguous, a region, or unknown (then the closest names, else some
     stored ones)."""
 
-    def option(a: AgencyRow) -> Option:
-        choice = CHOICE_PREFIX + ",".join(map(str, [*chosen, a.id]))
-        return Option(a.name if a.short_name in a.name else f"{a.short_name}（{a.name}）", choice)
+    def option(a: queries.AgencyRow) -> Option:
+        label = a.name if a.short_name in a.name else f"{a.short_name}（{a.name}）"
+        return Option(label, ctx.choice.with_(agency=a.id))
 
     options = [option(a) for a in n.candidates[:MAX_OPTIONS]]
     if n.kind == "ambiguous":
-        text = tr(
-            lang, f"“{n.typed}”对应多个单位，请选择：", f"'{n.typed}' matches several agencies; which one?"
+        text = ctx.tr(
+            f"“{n.typed}”对应多个单位，请选择：", f"'{n.typed}' matches several agencies; which one?"
         )
         return Answer(text, clarify=options, kind="clarify")
     if n.kind == "region":
-        text = tr(
-            lang,
+        text = ctx.tr(
             f"“{n.typed}”是地区，不是单位。已存该地区的单位，请选择：",
             f"'{n.typed}' is a region, not an agency. Agencies stored there; which one?",
         )
         return Answer(text, clarify=options, kind="clarify")
     if options:
-        text = tr(
-            lang,
+        text = ctx.tr(
             f"没有找到“{n.typed}”。相近的单位：{'、'.join(o.label for o in options)}。请选择：",
             f"No agency named '{n.typed}' is stored. Close names: {', '.join(o.label for o in options)}.",
         )
-        return Answer(text, clarify=options, kind="not_found")
-    stored, total = await queries.stored_agencies(session, limit=MAX_OPTIONS)
+        return Answer(text, clarify=options, kind="clarify")
+    stored, total = await queries.stored_agencies(ctx.session, limit=MAX_OPTIONS)
     if not stored:
-        return Answer(tr(lang, "数据库里还没有报告。", "No reports are stored yet."), kind="not_found")
+        return Answer(ctx.tr("数据库里还没有报告。", "No reports are stored yet."), kind="none")
     options = [option(a) for a, _ in stored]
-    text = tr(
-        lang,
+    text = ctx.tr(
         f"没有找到“{n.typed}”，也没有相近的名称。已存的单位有（共 {total} 个）：{'、'.join(o.label for o in options)}。",
         f"No agency named '{n.typed}' is stored, nor a similar name. Stored agencies ({total}): "
         f"{', '.join(o.label for o in options)}.",
     )
-    return Answer(text, clarify=options, kind="not_found")
+    return Answer(text, clarify=options, kind="none")
+
+
+def _is_across(ctx: Context, flags: set[str]) -> bool:
+    """About many agencies: 哪个单位, 各街道, 前三名, 一共 … With an agency named, only words that pick
+    agencies out of many make it a filter (鹿城区哪个单位最多), not a sum or a count of the agency's own."""
+    r = ctx.reading
+    if any(t.text in ("哪年", "哪一年", "哪个年份", "which year") for t in r.tokens):
+        return False
+    many = bool(flags & MANY or r.kinds() or r.top or ctx.choice.scope_all)
+    if any(n.row is not None for n in ctx.agencies):
+        return many
+    return many or bool(flags & ACROSS) or r.condition is not None
+
+
+_APPLICANTS = {
+    f"col:{c}"
+    for c in ("natural_person", "commercial", "research", "nonprofit", "legal_service", "other_org")
+}
+
+
+def _which_applicant(ctx: Context) -> list[Chunk]:
+    """哪家企业, 哪个律所: which applicant — the reports count applicants by type, they do not name them."""
+    tokens = ctx.reading.tokens
+    found = []
+    for a, b in zip(tokens, tokens[1:], strict=False):
+        if "which" in a.values("intent") and _APPLICANTS & set(b.values("concept")):
+            found.append(Chunk(ctx.reading.text[a.start : b.end], (a.start, b.end), False))
+    return found
+
+
+def _about_reports(ctx: Context) -> bool:
+    """A fact asked with no agency (有错误的报告, 逾期发布) is about every stored report."""
+    from core.qa.match import match
+    from core.qa.understand import concept_tokens
+
+    found = match(concept_tokens(ctx, across.ACROSS_INTENTS), kinds=("fact",))
+    return found.entry is not None and found.entry.id in across.BOOL_FACTS
 
 
 async def answer(
-    sf: async_sessionmaker[AsyncSession], question: str, *, choice: str | None = None, lang: str | None = None
+    sf: async_sessionmaker[AsyncSession],
+    question: str,
+    *,
+    choice: str | None = None,
+    lang: str | None = None,
+    now: datetime | None = None,
 ) -> Answer:
-    """Answer ``question``; ``choice`` is an option picked from an earlier ``clarify`` list."""
-    text = normalize(question)[:MAX_QUESTION]
+    """Answer ``question``; ``choice`` is an option picked from an earlier pick-list; ``now`` is the clock
+    that 今年/去年 are read against (default: settings, NIANBAO_NOW)."""
+    text = normalize(_TAGS.sub(" ", question))[:MAX_QUESTION]
     async with sf() as session:
-        q, named = await _understand(session, text)
-        language: Lang = "en" if lang == "en" else "zh" if lang == "zh" else q.lang
-        chosen = await _apply_choice(session, named, choice)
-        unresolved = [n for n in named if n.row is None]
-        if unresolved:
-            return await _clarify(session, unresolved[0], chosen, language)
-        kind = classify(q, len(named))
-        ctx = Context(session, q, language, kind, named)
-        return await HANDLERS[kind](ctx)
+        ctx, unexplained = await _understand(
+            session, text, Choice.parse(choice), lang, now or get_settings().now()
+        )
+        return await _route(ctx, unexplained)
+
+
+async def _route(ctx: Context, unexplained: list[Chunk]) -> Answer:
+    reading = ctx.reading
+    flags = reading.flags()
+    if "help" in flags and not reading.concepts() and not ctx.agencies:
+        return Answer(help_text(ctx.lang), kind="none")
+    unexplained += _which_applicant(ctx)
+    if unexplained and ctx.entry is None:
+        return await single.not_recorded(ctx, unexplained)
+    for n in ctx.agencies:
+        if n.row is None and n.kind != "region":
+            return await _clarify_agency(ctx, n)
+    across_wanted = _is_across(ctx, flags)
+    scope = Scope()
+    regions = [n for n in ctx.agencies if n.row is None and n.kind == "region"]
+    if across_wanted:
+        scope, ctx.agencies = await scope_of(ctx, regions)
+        if scope.problem is not None:
+            return scope.problem
+    else:
+        for n in regions:
+            if not await region_agency(ctx, n):
+                return await _clarify_agency(ctx, n)
+    agencies = _unique([n for n in ctx.agencies if n.row is not None])
+    ctx.agencies = agencies
+    if len(agencies) >= 2:
+        return await trend.agencies(ctx)
+    if len(agencies) == 1:
+        if trend.wants_years(ctx):
+            return await trend.years(ctx)
+        return await single.answer(ctx)
+    if across_wanted or scope.region or scope.kinds or _about_reports(ctx):
+        return await across.answer(ctx, scope)
+    if not reading.concepts() and ctx.entry is None:
+        return Answer(unknown_text(ctx.lang), kind="none")
+    return await across.which_agency(ctx)

@@ -1,5 +1,9 @@
-"""Reading a measure from one stored report: the cells with their sources and open findings, or, when the
-table is missing, the figure the prose states (core.prose)."""
+"""Reading figures from one stored report: the cells with their sources and open findings, or, when the
+table is missing, the figure the prose states (core.prose).
+
+A blank cell of a table the report has counts as 0 and is said to be blank; a figure whose table the report
+does not have at all stays None (``missing``) unless its text states it.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.prose import ProseFact, extract_prose_facts
 from core.qa import queries
-from core.qa.metrics import Item, Measure, metrics
 from core.qa.queries import AgencyRow, CellRow, FindingRow, ReportRef
-from core.qa.wording import UNIT_TEXT, plain
+from core.qa.wording import plain
+from core.templates.catalogue import UNIT_TEXT, cell, cell_name
 from core.templates.national import template_for_year
 from core.templates.rules import prose_links
 
@@ -22,24 +26,29 @@ Origin = Literal["table", "blank", "prose", "missing"]
 
 @dataclass
 class Figure:
-    item: Item
+    zh: str
+    en: str
     value: float | int | None
     unit: str | None
     origin: Origin
     sources: list[dict[str, Any]] = field(default_factory=list)
+    blank: int = 0  # cells printed blank, counted as 0
+
+    def name(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
 
 
 def table_of(keys: Sequence[str]) -> str | None:
-    m = metrics().get(keys[0]) if keys else None
-    return m.table if m else None
+    found = cell(keys[0]) if keys else None
+    return found.table if found else None
 
 
 def unit_of(keys: Sequence[str], cell_units: Sequence[str | None] = ()) -> str:
     for u in cell_units:
         if u in ("元", "万元"):
             return u
-    m = metrics().get(keys[0]) if keys else None
-    return UNIT_TEXT[m.unit] if m else "件"
+    found = cell(keys[0]) if keys else None
+    return found.unit or "件" if found else "件"
 
 
 def finding_dicts(rows: Sequence[FindingRow]) -> list[dict[str, str]]:
@@ -47,9 +56,8 @@ def finding_dicts(rows: Sequence[FindingRow]) -> list[dict[str, str]]:
 
 
 def cell_source(
-    agency: AgencyRow, report: ReportRef, cell: CellRow, open_findings: Sequence[FindingRow]
+    agency: AgencyRow, report: ReportRef, row: CellRow, open_findings: Sequence[FindingRow]
 ) -> dict[str, Any]:
-    m = metrics().get(cell.key)
     source: dict[str, Any] = {
         "kind": "cell",
         "agency": agency.short_name,
@@ -57,15 +65,15 @@ def cell_source(
         "agency_id": agency.id,
         "year": report.year,
         "report_id": report.id,
-        "table": cell.table,
-        "row_label": cell.row_label or (m.zh if m else ""),
-        "col_label": cell.col_label,
-        "key": cell.key,
-        "raw": cell.raw,
-        "value": plain(cell.value),
-        "unit": cell.unit,
+        "table": row.table,
+        "row_label": row.row_label or cell_name(row.key),
+        "col_label": row.col_label,
+        "key": row.key,
+        "raw": row.raw,
+        "value": plain(row.value),
+        "unit": row.unit,
     }
-    related = [f for f in open_findings if cell.key in f.cells]
+    related = [f for f in open_findings if row.key in f.cells]
     if related:
         source["findings"] = finding_dicts(related)
     return source
@@ -90,7 +98,19 @@ def prose_source(agency: AgencyRow, report: ReportRef, fact: ProseFact, table: s
     }
 
 
-def _template(report: ReportRef) -> str:
+def report_source(agency: AgencyRow, report: ReportRef) -> dict[str, Any]:
+    """A report as the source of a fact about it (its date, template, tables)."""
+    return {
+        "kind": "report",
+        "agency": agency.short_name,
+        "agency_name": agency.name,
+        "agency_id": agency.id,
+        "year": report.year,
+        "report_id": report.id,
+    }
+
+
+def template_of(report: ReportRef) -> str:
     return report.template or template_for_year(report.year).version
 
 
@@ -106,7 +126,7 @@ def prose_value(facts: Sequence[ProseFact], keys: Sequence[str], template: str) 
 
 
 class ReportReader:
-    """Reads measures from one report; cells, findings and prose facts are fetched once."""
+    """Reads figures from one report; cells, findings and prose facts are fetched once."""
 
     def __init__(self, session: AsyncSession, agency: AgencyRow, report: ReportRef) -> None:
         self.session = session
@@ -114,6 +134,10 @@ class ReportReader:
         self.report = report
         self._findings: list[FindingRow] | None = None
         self._facts: list[ProseFact] | None = None
+
+    @property
+    def version(self) -> str:
+        return template_of(self.report)
 
     async def findings(self) -> list[FindingRow]:
         if self._findings is None:
@@ -123,35 +147,29 @@ class ReportReader:
     async def facts(self) -> list[ProseFact]:
         if self._facts is None:
             text = await queries.report_text(self.session, self.report.id)
-            self._facts = extract_prose_facts(text, _template(self.report))
+            self._facts = extract_prose_facts(text, self.version)
         return self._facts
 
-    async def read(self, measure: Measure) -> list[Figure]:
-        found = await queries.cells(self.session, [self.report.id], measure.keys)
-        open_findings = await self.findings()
-        figures = []
-        for item in measure.items:
-            present = [found[(self.report.id, k)] for k in item.keys if (self.report.id, k) in found]
-            unit = unit_of(item.keys, [c.unit for c in present])
-            if present:
-                numbers = [c.value for c in present if c.value is not None]
-                value = plain(sum(numbers)) if numbers else None
-                sources = [cell_source(self.agency, self.report, c, open_findings) for c in present]
-                figures.append(Figure(item, value, unit, "table" if numbers else "blank", sources))
-                continue
-            table = table_of(item.keys)
-            if table and table not in self.report.tables_found:
-                fact = prose_value(await self.facts(), item.keys, _template(self.report))
-                if fact is not None:
-                    source = prose_source(self.agency, self.report, fact, table)
-                    figures.append(Figure(item, plain(fact.value), "件", "prose", [source]))
-                    continue
-            figures.append(Figure(item, None, unit, "missing"))
-        if measure.combine == "sum" and all(f.origin == "missing" for f in figures):
-            # Prose states some sums as one figure ("无行政诉讼" covers both kinds of lawsuit).
-            whole = Item(measure.zh, measure.en, measure.keys)
-            fact = prose_value(await self.facts(), whole.keys, _template(self.report))
+    async def cells(self, keys: Sequence[str]) -> dict[str, CellRow]:
+        found = await queries.cells(self.session, [self.report.id], keys)
+        return {k: found[(self.report.id, k)] for k in keys if (self.report.id, k) in found}
+
+    async def figure(self, keys: Sequence[str], zh: str = "", en: str = "") -> Figure:
+        """The sum of ``keys`` in this report (blank cells count 0), with its sources."""
+        present = await self.cells(keys)
+        unit = unit_of(keys, [c.unit for c in present.values()])
+        if present:
+            numbers = [c.value for c in present.values() if c.value is not None]
+            blank = len(present) - len(numbers)
+            value = plain(sum(numbers)) if numbers else 0
+            open_findings = await self.findings()
+            sources = [cell_source(self.agency, self.report, c, open_findings) for c in present.values()]
+            return Figure(zh, en, value, unit, "table" if numbers else "blank", sources, blank)
+        table = table_of(keys)
+        if table and table not in self.report.tables_found:
+            fact = prose_value(await self.facts(), keys, self.version)
             if fact is not None:
-                source = prose_source(self.agency, self.report, fact, table_of(whole.keys))
-                return [Figure(whole, plain(fact.value), "件", "prose", [source])]
-        return figures
+                source = prose_source(self.agency, self.report, fact, table)
+                return Figure(zh, en, plain(fact.value), "件", "prose", [source])
+        found = cell(keys[0]) if keys else None
+        return Figure(zh, en, None, UNIT_TEXT.get("count") if found is None else found.unit, "missing")

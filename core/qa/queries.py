@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
@@ -28,6 +29,7 @@ class ReportRef:
     year: int
     template: str | None
     tables_found: tuple[str, ...]
+    published_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -67,16 +69,20 @@ class Ranked:
     value: float
 
 
-_REPORT_COLS = (Report.id, Report.agency_id, Report.year, Report.template, Report.tables_found)
+_REPORT_COLS = (
+    Report.id, Report.agency_id, Report.year, Report.template, Report.tables_found, Report.published_on
+)  # fmt: skip
 # The agencies a question is limited to: ids, a query selecting ids (a region), or None for all.
 Agencies = Sequence[int] | Select[Any] | None
 
 
 def _report(row: Any) -> ReportRef:
-    return ReportRef(row[0], row[1], row[2], row[3], tuple(row[4] or ()))
+    return ReportRef(row[0], row[1], row[2], row[3], tuple(row[4] or ()), row[5])
 
 
-def _scope(query: Select[Any], year: int | None, agency_ids: Agencies, *, by_year: bool = True) -> Select[Any]:
+def _scope(
+    query: Select[Any], year: int | None, agency_ids: Agencies, *, by_year: bool = True
+) -> Select[Any]:
     """Current reports, of ``year`` and ``agency_ids`` when given. ``by_year=False``: the year is tested
     without its index ("+ 0"), so that SQLite starts from the cells instead."""
     query = query.where(Report.is_current)
@@ -303,7 +309,9 @@ async def reports_with_findings(
     if prefixes:
         conditions.append(or_(*(FindingRecord.code.startswith(p) for p in prefixes)))
     matching = _scope(
-        select(Report.id).join(FindingRecord, FindingRecord.report_id == Report.id).where(*conditions), year, None
+        select(Report.id).join(FindingRecord, FindingRecord.report_id == Report.id).where(*conditions),
+        year,
+        None,
     )
     # The total as a window over the same rows: one pass over the findings instead of two.
     rows = (
@@ -342,3 +350,72 @@ async def stored_agencies(
         for agency_id, y in rows:
             years_of.setdefault(agency_id, []).append(y)
     return [(a, years_of.get(a.id, [])) for a in agency_rows], int(total)
+
+
+async def blank_reports(
+    session: AsyncSession, keys: Sequence[str], year: int | None, agency_ids: Agencies = None
+) -> dict[int, int]:
+    """Report id → agency id of current reports that print the figure ``keys`` blank (every one of the
+    keys present in the report is blank): such a figure counts 0 in sums, rankings and counts."""
+    blank = _scope(
+        select(CellRecord.report_id, Report.agency_id)
+        .join(Report, Report.id == CellRecord.report_id)
+        .where(CellRecord.key.in_(keys), CellRecord.value.is_(None)),
+        year,
+        agency_ids,
+    )
+    found = {r: a for r, a in await session.execute(blank)}
+    if len(keys) > 1 and found:  # a report with some of the keys filled in is not blank
+        filled = await session.execute(
+            select(CellRecord.report_id).where(
+                CellRecord.report_id.in_(list(found)), CellRecord.key.in_(keys), CellRecord.value.is_not(None)
+            )
+        )
+        for (report_id,) in filled:
+            found.pop(report_id, None)
+    return found
+
+
+async def scope_cells(
+    session: AsyncSession, keys: Sequence[str], year: int | None, agency_ids: Agencies = None
+) -> dict[int, tuple[int, dict[str, float | None]]]:
+    """Report id → (agency id, key → value) for the current reports in scope that have any of ``keys``
+    (blank cells as None): what a rate across agencies is computed from."""
+    query = _scope(
+        select(CellRecord.report_id, Report.agency_id, CellRecord.key, CellRecord.value)
+        .join(Report, Report.id == CellRecord.report_id)
+        .where(CellRecord.key.in_(keys)),
+        year,
+        agency_ids,
+        by_year=True,
+    )
+    found: dict[int, tuple[int, dict[str, float | None]]] = {}
+    for report_id, agency_id, key, value in await session.execute(query):
+        found.setdefault(report_id, (agency_id, {}))[1][key] = value
+    return found
+
+
+async def scope_reports(
+    session: AsyncSession, year: int | None, agency_ids: Agencies = None
+) -> list[ReportRef]:
+    """The current reports in scope (of ``year``, or every year)."""
+    query = _scope(select(*_REPORT_COLS), year, agency_ids).order_by(Report.year, Report.id)
+    return [_report(r) for r in await session.execute(query)]
+
+
+async def finding_counts(session: AsyncSession, report_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """Report id → severity → number of findings ("table" counts table errors)."""
+    found: dict[int, dict[str, int]] = {}
+    if not report_ids:
+        return found
+    rows = await session.execute(
+        select(FindingRecord.report_id, FindingRecord.severity, FindingRecord.code).where(
+            FindingRecord.report_id.in_(list(report_ids))
+        )
+    )
+    for report_id, severity, code in rows:
+        counts = found.setdefault(report_id, {})
+        counts[severity] = counts.get(severity, 0) + 1
+        if severity == "error" and code.startswith(("table2.", "table3.", "table4.")):
+            counts["table"] = counts.get("table", 0) + 1
+    return found

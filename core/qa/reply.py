@@ -1,39 +1,81 @@
-"""What an answer is, and what every kind of answer starts from (the understood question)."""
+"""What an answer is, and what every kind of answer starts from (the understood question).
+
+``Answer.kind`` is one of: value, rate, date, bool, list, rank, sum, average, count, compare (an answer),
+clarify (a pick-list: choose, and the original question is answered with the choice), none (refused: the
+reports do not record it, or there is nothing to answer; ``clarify`` may then hold the closest figures).
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.qa import queries
-from core.qa.metrics import FAMILY_BY_ID, Lang, Measure, MetricQuery, resolve
-from core.qa.parse import IntentKind, Question
-from core.qa.queries import AgencyRow, ReportRef
+from core.qa.parse import Lang, Reading
+from core.qa.queries import AgencyRow
 from core.qa.wording import finding_lines, source_lines, tr
 from core.storage.agencies import MatchKind
-from core.templates.national import template_for_year
+from core.templates.catalogue import Entry
 
-CHOICE_PREFIX = "agency:"
+AnswerKind = Literal[
+    "value", "rate", "date", "bool", "list", "rank", "sum", "average", "count", "compare", "clarify", "none"
+]
 
 
 @dataclass(frozen=True)
 class Option:
-    """One entry of a clarification pick-list; pass ``choice`` back with the original question."""
+    """One entry of a pick-list; pass ``choice`` back with the original question."""
 
     label: str
-    choice: str  # compact (< 60 bytes): it travels in Telegram callback data
+    choice: str  # compact (< 60 bytes): agencies chosen so far, a figure, a scope
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the options of earlier pick-lists chose: ``a:12,13;m:apply.new.total;s:all``."""
+
+    agencies: tuple[int, ...] = ()
+    entry: str | None = None
+    scope_all: bool = False
+
+    @classmethod
+    def parse(cls, text: str | None) -> Choice:
+        agencies: tuple[int, ...] = ()
+        entry = None
+        scope_all = False
+        for part in (text or "").split(";"):
+            head, _, rest = part.partition(":")
+            if head in ("a", "agency"):
+                agencies = tuple(int(x) for x in rest.split(",") if x.strip().isdigit())
+            elif head == "m" and rest:
+                entry = rest
+            elif head == "s" and rest == "all":
+                scope_all = True
+        return cls(agencies, entry, scope_all)
+
+    def with_(self, *, agency: int | None = None, entry: str | None = None, scope_all: bool = False) -> str:
+        agencies = (*self.agencies, agency) if agency is not None else self.agencies
+        parts = []
+        if agencies:
+            parts.append("a:" + ",".join(map(str, agencies)))
+        if entry or self.entry:
+            parts.append(f"m:{entry or self.entry}")
+        if scope_all or self.scope_all:
+            parts.append("s:all")
+        return ";".join(parts)
 
 
 @dataclass
 class Answer:
     text: str  # plain text; callers escape it for their markup
-    value: int | float | None = None
+    value: int | float | bool | str | None = None
     unit: str | None = None
     sources: list[dict[str, Any]] = field(default_factory=list)
     clarify: list[Option] | None = None
-    kind: str = "unknown"
+    kind: AnswerKind = "none"
+    items: list[dict[str, Any]] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -43,6 +85,7 @@ class Answer:
             "sources": self.sources,
             "clarify": [asdict(o) for o in self.clarify] if self.clarify is not None else None,
             "kind": self.kind,
+            "items": self.items,
         }
 
 
@@ -56,15 +99,20 @@ class Named:
     fuzzy: bool = False
     candidates: list[AgencyRow] = field(default_factory=list)  # to choose from, or the closest names
     kind: MatchKind = "exact"  # unresolved: "ambiguous", "region" or "none" (core.storage.agencies)
+    note: str | None = None  # how it was resolved, said in the answer (a region's only agency …)
+    others: list[AgencyRow] = field(default_factory=list)  # offered besides the one used
 
 
 @dataclass
 class Context:
     session: AsyncSession
-    q: Question
+    reading: Reading
     lang: Lang
-    kind: IntentKind
     agencies: list[Named]
+    now: datetime
+    choice: Choice = field(default_factory=Choice)
+    entry: Entry | None = None  # the figure, once matched
+    understood: list[str] = field(default_factory=list)  # how the question was read, said in the answer
 
     def tr(self, zh: str, en: str) -> str:
         return tr(self.lang, zh, en)
@@ -80,73 +128,38 @@ class Context:
         self,
         lines: list[str],
         *,
-        value: int | float | None = None,
+        kind: AnswerKind,
+        value: int | float | bool | str | None = None,
         unit: str | None = None,
         sources: list[dict[str, Any]] | None = None,
         total_sources: int | None = None,
+        items: list[dict[str, Any]] | None = None,
+        options: list[Option] | None = None,
     ) -> Answer:
-        """The answer text: the lines, then open findings on the cells used, then the sources."""
+        """The answer text: the lines, how the question was read, open findings on the cells used, then
+        the sources."""
         sources = sources or []
-        body = [*lines, *finding_lines(sources, self.lang), *source_lines(sources, self.lang, total_sources)]
-        return Answer("\n".join(body), value, unit, sources, None, self.kind)
-
-    def notes(self) -> list[str]:
-        """How the question was understood, where that involved a guess (a typo in a name)."""
-        return [
-            self.tr(f"（“{n.typed}”按“{n.row.name}”理解）", f"('{n.typed}' read as {n.row.name})")
-            for n in self.agencies
-            if n.fuzzy and n.row is not None
+        body = [
+            *lines,
+            *dict.fromkeys(self.understood),
+            *finding_lines(sources, self.lang),
+            *source_lines(sources, self.lang, total_sources),
         ]
+        return Answer("\n".join(body), value, unit, sources, options, kind, items)
 
+    def refuse(self, lines: list[str], options: list[Option] | None = None) -> Answer:
+        return Answer("\n".join([*lines, *dict.fromkeys(self.understood)]), None, None, [], options, "none")
 
-def measure_for(q: Question, template: str, default: str = "overview") -> Measure | None:
-    """The measure asked for in a report of ``template``; a question naming no metric gets the default family."""
-    query = q.metric if not q.metric.empty else MetricQuery(families=(FAMILY_BY_ID[default].id,))
-    return resolve(query, template)
-
-
-def template_of(report: ReportRef) -> str:
-    return report.template or template_for_year(report.year).version
-
-
-async def pick_report(ctx: Context, agency: AgencyRow) -> tuple[ReportRef | None, list[str], Answer | None]:
-    """The report a question means: the year asked, else the agency's latest (said in the answer)."""
-    q = ctx.q
-    reports = await queries.agency_reports(ctx.session, agency.id)
-    if not reports:
-        return (
-            None,
-            [],
-            ctx.reply(
-                [ctx.tr(f"{agency.short_name} 没有已存的报告。", f"No report of {agency.name} is stored.")]
-            ),
-        )
-    stored = "、".join(str(r.year) for r in reports)
-    if q.years:
-        match = [r for r in reports if r.year == q.years[0]]
-        if not match:
-            text = ctx.tr(
-                f"{agency.short_name} 没有 {q.years[0]} 年度的报告（已存：{stored} 年）。",
-                f"No {q.years[0]} report of {agency.name} is stored (stored: {stored}).",
-            )
-            return None, [], ctx.reply([text])
-        return match[0], [], None
-    index = len(reports) - 1 + q.year_offset
-    if index < 0:
-        text = ctx.tr(
-            f"{agency.short_name} 只有 {stored} 年度的报告。",
-            f"Only the {stored} report of {agency.name} is stored.",
-        )
-        return None, [], ctx.reply([text])
-    report = reports[index]
-    if q.year_word:
-        note = ctx.tr(
-            f"“{q.year_word}”按已存报告中{'最新' if index == len(reports) - 1 else '相应'}的 {report.year} 年度理解。",
-            f"'{q.year_word}' read as {report.year}, counted from the latest stored report.",
-        )
-    else:
-        note = ctx.tr(
-            f"未指定年度，按该单位已存最新的 {report.year} 年度报告回答。",
-            f"No year given: answered from the latest stored report ({report.year}).",
-        )
-    return report, [note], None
+    def agency_notes(self) -> list[str]:
+        """How the agencies were understood where that involved a guess (a typo, a region's agency)."""
+        notes = []
+        for n in self.agencies:
+            if n.row is None:
+                continue
+            if n.note:
+                notes.append(n.note)
+            elif n.fuzzy:
+                notes.append(
+                    self.tr(f"（“{n.typed}”按“{n.row.name}”理解）", f"('{n.typed}' read as {n.row.name})")
+                )
+        return notes

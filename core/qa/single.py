@@ -1,28 +1,175 @@
-"""Answers about named agencies: one figure or breakdown, and comparisons (two agencies, or across years)."""
+"""Answers about one agency's report: a figure, a rate with its inputs, a report fact, a breakdown — and
+the honest refusals: what the reports do not record, what a format lacks, a table the report does not have."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from core.qa import queries
-from core.qa.figures import Figure, ReportReader
-from core.qa.metrics import Measure
+from core.qa.facts import ReportFacts, report_facts
+from core.qa.figures import Figure, ReportReader, report_source, template_of
+from core.qa.match import Match, match
+from core.qa.parse import Chunk
 from core.qa.queries import AgencyRow, ReportRef
-from core.qa.reply import Answer, Context, measure_for, pick_report, template_of
-from core.qa.wording import amount, number, percent, plain
+from core.qa.reply import Answer, Context, Option
+from core.qa.scope import division, tier_of
+from core.qa.understand import concept_tokens, entry_options, names_figure, restate, split_and
+from core.qa.when import pick_report
+from core.qa.wording import amount, number, percent_text, plain
+from core.templates.catalogue import Entry
+from core.templates.catalogue import entry as by_id
+from core.templates.rates import compute
 
-_NEW = "apply.new."
-
-
-def _figure_text(ctx: Context, f: Figure) -> str:
-    text = amount(f.value, f.unit, ctx.lang)
-    if f.origin == "prose":
-        return text + ctx.tr("（取自正文）", " (from the text)")
-    if f.origin == "missing":
-        return ctx.tr("报告中没有这一项", "not in the report")
-    return text
+SINGLE_INTENTS = frozenset({"how_many", "yes_no", "have", "sum", "which", "all", "list"})
 
 
-def _origin_notes(ctx: Context, figures: list[Figure]) -> list[str]:
+def _head(ctx: Context, agency: AgencyRow, report: ReportRef) -> str:
+    return f"{agency.short_name} {report.year}" + ctx.tr(" 年", " ")
+
+
+async def not_recorded(ctx: Context, chunks: list[Chunk]) -> Answer:
+    """Words nothing explains: the reports do not record that. The closest figures are offered."""
+    words = "、".join(f"“{c.text}”" for c in chunks)
+    tokens = concept_tokens(ctx, SINGLE_INTENTS)
+    m = match(tokens)
+    options = entry_options(ctx, m.best[:3]) if tokens else []
+    lines = [
+        ctx.tr(
+            f"年报里没有记录这一项（没有读懂{words}）。",
+            f"The annual report does not record that (not understood: {', '.join(c.text for c in chunks)}).",
+        )
+    ]
+    if options:
+        lines.append(
+            ctx.tr(
+                "最接近的数字：" + "、".join(o.label for o in options),
+                "Closest figures: " + "; ".join(o.label for o in options),
+            )
+        )
+    return ctx.refuse(lines, options or None)
+
+
+def figure_match(ctx: Context, versions: tuple[str, ...], intents: frozenset[str] = SINGLE_INTENTS) -> Match:
+    """The figure asked for (a choice from an earlier pick-list wins)."""
+    if ctx.entry is not None:
+        return Match("answer", [])
+    return match(concept_tokens(ctx, intents), versions=versions)
+
+
+async def answer(ctx: Context) -> Answer:
+    named = next(n for n in ctx.agencies if n.row is not None)
+    agency = named.row
+    assert agency is not None
+    forced = ctx.entry
+    tokens = concept_tokens(ctx, SINGLE_INTENTS)
+    tentative = match(tokens) if forced is None else Match("none")
+    if forced is None:
+        ctx.entry = tentative.entry
+    report, problem = await pick_report(ctx, agency)
+    if problem:
+        return problem
+    assert report is not None
+    version = template_of(report)
+    found = tentative
+    if forced is None:
+        found = match(tokens, versions=(version,))
+        ctx.entry = found.entry
+        if (
+            ctx.entry is None
+            and tentative.entry is not None
+            and tentative.entry.kind in ("cell", "group", "breakdown")
+        ):
+            return _not_in_format(ctx, agency, report, tentative.entry)
+    options = await _others(ctx, named)
+    ctx.understood[:0] = ctx.agency_notes()
+    if ctx.entry is None and tokens and (several := split_and(ctx, SINGLE_INTENTS, version)):
+        return await _several(ctx, ReportReader(ctx.session, agency, report), several)
+    if ctx.entry is None:
+        if names_figure(tokens):
+            return not_understood(ctx, found if found.best else tentative)
+        ctx.entry = by_id("breakdown.overview")  # 定海区的情况: nothing but the agency named
+    entry = ctx.entry
+    assert entry is not None
+    restate(ctx, entry)
+    reader = ReportReader(ctx.session, agency, report)
+    if entry.kind in ("cell", "group"):
+        reply = await _figure(ctx, reader, entry)
+    elif entry.kind == "rate":
+        reply = await _rate(ctx, reader, entry)
+    elif entry.kind == "fact":
+        reply = await _fact(ctx, reader, entry)
+    else:
+        reply = await _breakdown(ctx, reader, entry)
+    if options and reply.clarify is None:
+        reply.clarify = options
+    return reply
+
+
+async def _others(ctx: Context, named: Any) -> list[Option]:
+    """Other agencies of a region named as its government (普陀区 → 普陀区人民政府; the others offered)."""
+    agency = named.row
+    others = list(named.others)
+    if not others and division(named.typed) and tier_of(agency.name) == "government":
+        rows = await queries.agency_rows(ctx.session, queries.agencies_in(named.typed))
+        others = [a for a in rows if a.id != agency.id]
+        if others:
+            ctx.understood.append(
+                ctx.tr(
+                    f"（“{named.typed}”按本级政府“{agency.name}”回答；该地区还存有其他单位，可点选）",
+                    f"('{named.typed}' read as its own government, {agency.name}; other agencies there can be chosen)",
+                )
+            )
+    return [Option(a.name, f"a:{a.id}" + (f";m:{ctx.entry.id}" if ctx.entry else "")) for a in others[:7]]
+
+
+def _not_in_format(ctx: Context, agency: AgencyRow, report: ReportRef, entry: Entry) -> Answer:
+    version = template_of(report)
+    return ctx.refuse(
+        [
+            ctx.tr(
+                f"{agency.short_name} {report.year} 年报告采用 {version} 年版格式，该格式没有「{entry.zh}」这一项。",
+                f"The {report.year} report of {agency.name} uses the {version} format, which has no '{entry.en}'.",
+            )
+        ]
+    )
+
+
+def not_understood(ctx: Context, m: Match) -> Answer:
+    """Two or more figures fit equally (ask), or none fits (say so, offer the closest)."""
+    options = entry_options(ctx, m.best)
+    if m.status in ("ambiguous", "partial") and len(options) >= 2:
+        text = ctx.tr("这个问题可以指以下几项，请选择：", "That could mean any of these; which one?")
+        return Answer(text, clarify=options, kind="clarify")
+    if m.status in ("ambiguous", "partial") and len(options) == 1:
+        text = ctx.tr(
+            f"是指「{m.best[0].entry.zh}」吗？请点选确认：",
+            f"Do you mean '{m.best[0].entry.en}'? Tap to confirm:",
+        )
+        return Answer(text, clarify=options, kind="clarify")
+    lines = [ctx.tr("年报里没有记录这一项。", "The annual report does not record that.")]
+    if options:
+        lines.append(
+            ctx.tr(
+                "最接近的数字：" + "、".join(o.label for o in options),
+                "Closest figures: " + "; ".join(o.label for o in options),
+            )
+        )
+    return ctx.refuse(lines, options or None)
+
+
+# ---------------------------------------------------------------- figures
+
+
+def blank_note(ctx: Context, figures: list[Figure]) -> list[str]:
     notes = []
+    blank = sum(f.blank for f in figures)
+    if blank:
+        notes.append(
+            ctx.tr(
+                f"说明：报告中 {blank} 个相关单元格为空白（未填写），按 0 计。",
+                f"Note: {blank} of the cells are blank in the report, counted as 0.",
+            )
+        )
     for f in figures:
         for s in f.sources:
             if s["kind"] == "prose":
@@ -33,255 +180,373 @@ def _origin_notes(ctx: Context, figures: list[Figure]) -> list[str]:
                         f'the figure comes from its text: "{s["raw"]}".',
                     )
                 )
-    if any(f.origin == "blank" for f in figures):
-        notes.append(
-            ctx.tr(
-                "说明：表中该格为空（未填写），不等于 0。", "Note: the cell is blank in the table (not 0)."
-            )
-        )
-    if any(f.origin == "missing" for f in figures):
-        notes.append(
-            ctx.tr(
-                "说明：报告中没有找到这一项（表格缺失或未填写），正文也没有说明。",
-                "Note: the report has no such figure (table missing), and its text does not state it.",
-            )
-        )
     return list(dict.fromkeys(notes))
 
 
-async def _received_note(
-    ctx: Context, reader: ReportReader, measure: Measure, new: float | int | None
-) -> list[str]:
-    """收到申请 means 本年新收: say so, and mention 上年结转 when it is not zero."""
-    keys = measure.keys
-    if measure.combine != "single" or not keys[0].startswith(_NEW):
-        return []
-    carried_key = "apply.carried_over." + keys[0][len(_NEW) :]
-    carried = (await queries.cells(ctx.session, [reader.report.id], [carried_key])).get(
-        (reader.report.id, carried_key)
-    )
-    note = ctx.tr(
-        "说明：“收到申请”按表三“本年新收”统计",
-        "Note: 'requests received' counts new requests this year (table 三)",
-    )
-    if carried is not None and carried.value:
-        both = number((new or 0) + carried.value)
-        note += ctx.tr(
-            f"；另有上年结转 {number(carried.value)} 件，未计入（两项合计 {both} 件）",
-            f"; another {number(carried.value)} were carried over from last year and are not included ({both} in all)",
-        )
-    return [note + ctx.tr("。", ".")]
-
-
-async def value(ctx: Context) -> Answer:
-    named = ctx.agencies[0]
-    agency = named.row
-    assert agency is not None
-    report, year_notes, problem = await pick_report(ctx, agency)
-    if problem:
-        return problem
-    assert report is not None
-    measure = measure_for(ctx.q, template_of(report))
-    if measure is None:
-        return _not_in_template(ctx, agency, report)
-    reader = ReportReader(ctx.session, agency, report)
-    figures = await reader.read(measure)
-    head = f"{agency.short_name} {report.year}" + ctx.tr(" 年", " ")
-    sources = [s for f in figures for s in f.sources]
-    unit = figures[0].unit
-    result: int | float | None
-    if measure.combine == "single":
-        f = figures[0]
-        result = f.value
-        lines = [
-            f"{head}{ctx.quote(measure.name(ctx.lang))}{ctx.colon}{_figure_text(ctx, f)}" + ctx.tr("。", ".")
-        ]
-    elif measure.combine == "sum":
-        known = [f.value for f in figures if f.value is not None]
-        result = plain(sum(known)) if known else None
-        parts = ctx.tr(" + ", " + ").join(f"{f.item.name(ctx.lang)} {_figure_text(ctx, f)}" for f in figures)
-        total_text = amount(result, unit, ctx.lang)
-        lines = [
-            f"{head}{ctx.quote(measure.name(ctx.lang))}"
-            + ctx.tr(f"共 {total_text}（{parts}）。", f": {total_text} ({parts}).")
-        ]
-    else:
-        result = None
-        lines = [f"{head}{ctx.quote(measure.name(ctx.lang))}{ctx.colon}"]
-        lines += [f"· {f.item.name(ctx.lang)}{ctx.colon}{_figure_text(ctx, f)}" for f in figures]
-    received = await _received_note(ctx, reader, measure, result)
-    notes = [*ctx.notes(), *year_notes, *measure.notes(ctx.lang), *received, *_origin_notes(ctx, figures)]
-    return ctx.reply([*lines, *notes], value=result, unit=unit, sources=sources)
-
-
-def _not_in_template(ctx: Context, agency: AgencyRow, report: ReportRef) -> Answer:
-    asked = "、".join(ctx.q.metric.terms) or ctx.tr("这一项", "this figure")
-    version = template_of(report)
-    return ctx.reply(
-        [
-            ctx.tr(
-                f"{agency.short_name} {report.year} 年报告采用 {version} 年版格式，没有“{asked}”这一项。",
-                f"The {report.year} report of {agency.name} uses the {version} format, which has no '{asked}'.",
-            )
-        ]
-    )
-
-
-async def _read_for(
-    ctx: Context, agency: AgencyRow, report: ReportRef
-) -> tuple[Measure | None, list[Figure]]:
-    measure = measure_for(ctx.q, template_of(report))
-    if measure is None:
-        return None, []
-    return measure, await ReportReader(ctx.session, agency, report).read(measure)
-
-
-def _total(measure: Measure, figures: list[Figure]) -> float | int | None:
-    """The one number a figure list stands for (None for a breakdown)."""
-    if measure.combine == "breakdown":
-        return None
-    known = [f.value for f in figures if f.value is not None]
-    return plain(sum(known)) if known else None
-
-
-def _difference_line(ctx: Context, a_name: str, b_name: str, a: float, b: float, unit: str | None) -> str:
-    diff = a - b
-    pct = percent(diff, b)
-    if diff == 0:
+def missing_text(ctx: Context, report: ReportRef, entry: Entry) -> str:
+    table = entry.table
+    if table and table not in report.tables_found:
         return ctx.tr(
-            f"两者相同（{amount(a, unit, ctx.lang)}）。", f"Both are the same ({amount(a, unit, ctx.lang)})."
+            f"报告缺少表{table}，没有「{entry.zh}」这一项，正文也没有说明。",
+            f"The report has no table {table}, so no '{entry.en}', and its text does not state it.",
         )
-    more = diff > 0
-    pct_text = f"，{pct}" if pct else ""
-    return ctx.tr(
-        f"{a_name}比{b_name}{'多' if more else '少'} {amount(abs(diff), unit, ctx.lang)}（差值 {number(diff)}{pct_text}）。",
-        f"{a_name} has {amount(abs(diff), unit, ctx.lang)} {'more' if more else 'fewer'} than {b_name} "
-        f"(difference {number(diff)}{', ' + pct if pct else ''}).",
-    )
+    return ctx.tr(f"报告中没有「{entry.zh}」这一项。", f"The report does not give '{entry.en}'.")
 
 
-async def compare(ctx: Context) -> Answer:
-    if len(ctx.agencies) >= 2:
-        return await _compare_agencies(ctx)
-    return await _compare_years(ctx)
+async def read_entry(ctx: Context, reader: ReportReader, entry: Entry) -> tuple[Figure | None, str | None]:
+    """The entry's figure in one report, and the note when another format's column answers it."""
+    keys, instead = entry.keys_for(reader.version)
+    if not keys:
+        return None, None
+    figure = await reader.figure(keys, entry.zh, entry.en)
+    note = None
+    if instead:
+        used = by_id(instead)
+        assert used is not None
+        note = ctx.tr(
+            f"（{reader.version} 年版格式没有「{entry.zh}」，按「{used.zh}」回答）",
+            f"(the {reader.version} format has no '{entry.en}'; answered with '{used.en}')",
+        )
+    return figure, note
 
 
-async def _compare_agencies(ctx: Context) -> Answer:
-    rows: list[tuple[AgencyRow, ReportRef, Measure, list[Figure]]] = []
-    notes: list[str] = []
-    for named in ctx.agencies:
-        agency = named.row
-        assert agency is not None
-        report, year_notes, problem = await pick_report(ctx, agency)
-        if problem:
-            return problem
-        assert report is not None
-        notes += year_notes
-        measure, figures = await _read_for(ctx, agency, report)
-        if measure is None:
-            return _not_in_template(ctx, agency, report)
-        rows.append((agency, report, measure, figures))
-    measure = rows[0][2]
-    sources = [s for *_, figures in rows for s in figures for s in s.sources]
-    lines = [ctx.tr("对比", "Comparison of ") + ctx.quote(measure.name(ctx.lang)) + ctx.colon]
-    result: int | float | None = None
-    unit = rows[0][3][0].unit if rows[0][3] else None
-    if measure.combine == "breakdown":
-        for i, item in enumerate(measure.items):
-            cells = [
-                f"{agency.short_name} {_figure_text(ctx, figures[i])}"
-                if i < len(figures)
-                else agency.short_name
-                for agency, _, _, figures in rows
-            ]
-            lines.append(f"· {item.name(ctx.lang)}{ctx.colon}" + " ｜ ".join(cells))
-    else:
-        totals = [_total(m, figures) for _, _, m, figures in rows]
-        for (agency, report, _, figures), total in zip(rows, totals, strict=True):
-            shown = (
-                amount(total, unit, ctx.lang)
-                if figures[0].origin != "missing"
-                else _figure_text(ctx, figures[0])
-            )
-            origin = (
-                ctx.tr("（取自正文）", " (from the text)")
-                if any(f.origin == "prose" for f in figures)
-                else ""
-            )
-            lines.append(f"· {agency.short_name}（{report.year}）{ctx.colon}{shown}{origin}")
-        if len(rows) == 2 and totals[0] is not None and totals[1] is not None:
-            result = plain(totals[0] - totals[1])
-            lines.append(
-                _difference_line(
-                    ctx, rows[0][0].short_name, rows[1][0].short_name, totals[0], totals[1], unit
+async def _carried_over(
+    ctx: Context, reader: ReportReader, entry: Entry, new: float | int | None
+) -> list[str]:
+    """收到申请 means 本年新收: mention 上年结转 when it is not zero."""
+    if entry.row != "apply.new" or new is None:
+        return []
+    key = f"apply.carried_over.{entry.column}"
+    found = (await reader.cells([key])).get(key)
+    if found is None or not found.value:
+        return []
+    both = number(new + found.value)
+    return [
+        ctx.tr(
+            f"说明：另有上年结转 {number(found.value)} 件，未计入（两项合计 {both} 件）。",
+            f"Note: another {number(found.value)} were carried over from last year and are not included ({both} in all).",
+        )
+    ]
+
+
+async def _figure(ctx: Context, reader: ReportReader, entry: Entry) -> Answer:
+    figure, note = await read_entry(ctx, reader, entry)
+    head = _head(ctx, reader.agency, reader.report)
+    if figure is None or figure.value is None:
+        return ctx.refuse([f"{head}{ctx.colon}" + missing_text(ctx, reader.report, entry)])
+    if note:
+        ctx.understood.append(note)
+    text = amount(figure.value, figure.unit, ctx.lang)
+    if figure.origin == "blank":
+        text += ctx.tr("（报告中该格为空白，按 0 计）", " (blank in the report, counted as 0)")
+    lines = [f"{head}{ctx.quote(entry.name(ctx.lang))}{ctx.colon}{text}" + ctx.tr("。", ".")]
+    lines += [n for n in blank_note(ctx, [figure]) if figure.origin != "blank" or "prose" in n]
+    lines += await _carried_over(ctx, reader, entry, figure.value)
+    if ctx.reading.yes_no:  # 有没有被起诉: yes when the figure is not 0 (没有…吗: yes when it is)
+        negative = "negative" in ctx.reading.flags()
+        return ctx.reply(
+            lines,
+            kind="bool",
+            value=(figure.value == 0) if negative else figure.value != 0,
+            sources=figure.sources,
+        )
+    return ctx.reply(lines, kind="value", value=figure.value, unit=figure.unit, sources=figure.sources)
+
+
+# ---------------------------------------------------------------- rates
+
+
+async def rate_of(reader: ReportReader, entry: Entry) -> tuple[Any, list[dict[str, Any]]]:
+    """The rate in one report (core.templates.rates.compute) and the cells it was computed from."""
+    rate = entry.rate
+    assert rate is not None
+    keys = (*rate.numerator, *rate.denominator, *rate.less)
+    cells = await reader.cells(keys)
+    values = {k: c.value for k, c in cells.items()}
+    findings = await reader.findings()
+    from core.qa.figures import cell_source
+
+    sources = [cell_source(reader.agency, reader.report, c, findings) for c in cells.values()]
+    return compute(rate, values), sources
+
+
+def rate_inputs(ctx: Context, result: Any) -> str:
+    """The rate's definition and its inputs, said with every rate."""
+    text = f"{number(result.numerator)} ÷ {number(result.denominator)}"
+    return ctx.tr(f"（{result.rate.formula}：{text}）", f" ({result.rate.formula}: {text})")
+
+
+async def _rate(ctx: Context, reader: ReportReader, entry: Entry) -> Answer:
+    result, sources = await rate_of(reader, entry)
+    head = _head(ctx, reader.agency, reader.report)
+    name = ctx.quote(entry.name(ctx.lang))
+    if result.missing:
+        return ctx.refuse([f"{head}{name}{ctx.colon}" + missing_text(ctx, reader.report, entry)])
+    if result.percent is None:
+        return ctx.refuse(
+            [
+                ctx.tr(
+                    f"{head}{name}无法计算：分母为 0（{entry.rate.formula}，分母 = {number(result.denominator)}），不做除法。",
+                    f"{head} {name} cannot be computed: its denominator is 0 ({entry.rate.formula}).",
                 )
+            ]
+        )
+    lines = [
+        f"{head}{name}{ctx.colon}{percent_text(result.percent)}"
+        + rate_inputs(ctx, result)
+        + ctx.tr("。", ".")
+    ]
+    if result.blank:
+        lines.append(
+            ctx.tr(
+                f"说明：其中 {len(result.blank)} 个单元格为空白，按 0 计。",
+                f"Note: {len(result.blank)} of its cells are blank, counted as 0.",
             )
-    all_figures = [f for *_, figures in rows for f in figures]
-    notes = [*ctx.notes(), *dict.fromkeys(notes), *measure.notes(ctx.lang), *_origin_notes(ctx, all_figures)]
-    return ctx.reply([*lines, *notes], value=result, unit=unit, sources=sources)
+        )
+    return ctx.reply(lines, kind="rate", value=result.percent, unit="%", sources=sources)
 
 
-async def _compare_years(ctx: Context) -> Answer:
-    named = ctx.agencies[0]
-    agency = named.row
-    assert agency is not None
-    reports = await queries.agency_reports(ctx.session, agency.id)
-    q = ctx.q
-    if q.years and len(q.years) >= 2:
-        chosen = [r for r in reports if r.year in q.years]
-        missing = [y for y in q.years if y not in {r.year for r in chosen}]
-        if missing:
-            stored = "、".join(str(r.year) for r in reports) or ctx.tr("无", "none")
-            return ctx.reply(
+# ---------------------------------------------------------------- facts
+
+
+def _date(ctx: Context, value: Any) -> str:
+    return ctx.tr(f"{value.year} 年 {value.month} 月 {value.day} 日", value.isoformat())
+
+
+async def _fact(ctx: Context, reader: ReportReader, entry: Entry) -> Answer:
+    facts = (await report_facts(ctx.session, [reader.report]))[reader.report.id]
+    head = _head(ctx, reader.agency, reader.report).rstrip()
+    source = [report_source(reader.agency, reader.report)]
+    fact = entry.id.removeprefix("fact.")
+    if fact in ("published_on", "on_time", "late", "days_late", "deadline"):
+        return _publication(ctx, fact, facts, head, source)
+    if fact == "template":
+        version = facts.template
+        return ctx.reply(
+            [ctx.tr(f"{head}报告采用 {version} 年版格式（{_notice(version)}）。", f"The {head} report uses the {version} format.")],
+            kind="value", value=version, sources=source,
+        )  # fmt: skip
+    if fact == "tables":
+        return _tables(ctx, facts, head, source)
+    return await _findings(ctx, reader, fact, facts, head)
+
+
+def _notice(version: int) -> str:
+    from core.templates.national import TEMPLATES
+
+    return TEMPLATES[str(version)].notice
+
+
+def _publication(
+    ctx: Context, fact: str, facts: ReportFacts, head: str, source: list[dict[str, Any]]
+) -> Answer:
+    published, due = facts.published, facts.deadline
+    tier = facts.tier_name(ctx.lang)
+    if fact == "deadline" or (fact != "published_on" and due is None):
+        if due is None:
+            return ctx.refuse(
                 [
                     ctx.tr(
-                        f"{agency.short_name} 没有 {'、'.join(map(str, missing))} 年度的报告（已存：{stored}）。",
-                        f"No {', '.join(map(str, missing))} report of {agency.name} is stored (stored: {stored}).",
+                        f"{head}报告没有适用的截止日期：条例未规定{tier}的年报截止日期（管理员可添加本地规则）。",
+                        f"No deadline applies to the {head} report: the regulations set none for {tier} (admins can add a local rule).",
                     )
                 ]
             )
-    elif q.every_year:
-        chosen = reports
-    else:
-        chosen = reports[-2:]
-    if len(chosen) < 2:
-        stored = "、".join(str(r.year) for r in reports) or ctx.tr("无", "none")
-        return ctx.reply(
+        if fact == "deadline":
+            return ctx.reply(
+                [ctx.tr(f"{head}报告的截止日期：{_date(ctx, due)}（{tier}）。", f"Deadline of the {head} report: {due.isoformat()} ({tier}).")],
+                kind="date", value=due.isoformat(), sources=source,
+            )  # fmt: skip
+    if published is None:
+        return ctx.refuse(
             [
                 ctx.tr(
-                    f"{agency.short_name} 只有 {stored} 年度的报告，无法按年份对比。",
-                    f"Only {stored} of {agency.name} is stored; there is nothing to compare across years.",
+                    f"{head}报告上没有印发布日期，无法判断。",
+                    f"The {head} report prints no publication date; it cannot be told.",
                 )
             ]
         )
-    series: list[tuple[ReportRef, Measure, list[Figure]]] = []
-    for report in chosen:
-        measure, figures = await _read_for(ctx, agency, report)
-        if measure is None:
-            return _not_in_template(ctx, agency, report)
-        series.append((report, measure, figures))
-    measure = series[-1][1]
-    unit = series[-1][2][0].unit
-    lines = [f"{agency.short_name} {ctx.quote(measure.name(ctx.lang))}" + ctx.tr("历年对比：", " by year:")]
-    result: int | float | None = None
-    if measure.combine == "breakdown":
-        for i, item in enumerate(measure.items):
-            cells = [f"{r.year} {_figure_text(ctx, figs[i])}" for r, _, figs in series if i < len(figs)]
-            lines.append(f"· {item.name(ctx.lang)}{ctx.colon}" + " ｜ ".join(cells))
+    if fact == "published_on":
+        return ctx.reply(
+            [ctx.tr(f"{head}报告的发布日期（报告所印）：{_date(ctx, published)}。", f"The {head} report is dated {published.isoformat()}.")],
+            kind="date", value=published.isoformat(), sources=source,
+        )  # fmt: skip
+    assert due is not None
+    late = published > due
+    days = (published - due).days
+    said = ctx.tr(
+        f"{head}报告发布于 {_date(ctx, published)}，截止日期 {_date(ctx, due)}（{tier}）："
+        + (f"逾期 {days} 天。" if late else "按时发布。"),
+        f"The {head} report is dated {published.isoformat()}, deadline {due.isoformat()} ({tier}): "
+        + (f"{days} days late." if late else "on time."),
+    )
+    if fact == "days_late":
+        return ctx.reply([said], kind="value", value=max(0, days), unit="天", sources=source)
+    value = (not late) if fact == "on_time" else late
+    return ctx.reply([said], kind="bool", value=value, sources=source)
+
+
+def _tables(ctx: Context, facts: ReportFacts, head: str, source: list[dict[str, Any]]) -> Answer:
+    asked = ctx.reading.table
+    wants_missing = "fact:missing" in ctx.reading.concepts()
+    present = facts.report.tables_found
+    if not asked and ("fact:complete" in ctx.reading.concepts() or ctx.reading.yes_no):
+        missing = facts.missing_tables
+        text = ctx.tr(
+            f"{head}报告缺少：{'、'.join('表' + t for t in missing)}。"
+            if missing
+            else f"{head}报告三张表齐全。",
+            f"The {head} report lacks tables {', '.join(missing)}."
+            if missing
+            else f"The {head} report has all three tables.",
+        )
+        return ctx.reply(
+            [text], kind="bool", value=bool(missing) if wants_missing else not missing, sources=source
+        )
+    if asked:
+        has = asked in present
+        text = ctx.tr(
+            f"{head}报告{'有' if has else '缺少'}表{asked}。",
+            f"The {head} report {'has' if has else 'lacks'} table {asked}.",
+        )
+        return ctx.reply([text], kind="bool", value=(not has) if wants_missing else has, sources=source)
+    missing = facts.missing_tables
+    shown = missing if wants_missing else tuple(t for t in ("二", "三", "四") if t in present)
+    items = [{"label": f"表{t}", "table": t} for t in shown]
+    if wants_missing:
+        text = ctx.tr(
+            f"{head}报告缺少：{'、'.join('表' + t for t in missing)}。"
+            if missing
+            else f"{head}报告三张表齐全。",
+            f"The {head} report lacks tables {', '.join(missing)}."
+            if missing
+            else f"The {head} report has all three tables.",
+        )
     else:
-        totals = [_total(m, figs) for _, m, figs in series]
-        for (report, _, figs), total in zip(series, totals, strict=True):
-            origin = (
-                ctx.tr("（取自正文）", " (from the text)") if any(f.origin == "prose" for f in figs) else ""
+        text = ctx.tr(
+            f"{head}报告有：{'、'.join('表' + t for t in shown)}。",
+            f"The {head} report has tables {', '.join(shown)}.",
+        )
+    return ctx.reply([text], kind="list", value=len(items), sources=source, items=items)
+
+
+async def _findings(ctx: Context, reader: ReportReader, fact: str, facts: ReportFacts, head: str) -> Answer:
+    found = await reader.findings()
+    severities = {"errors": ("error",), "warnings": ("warning",), "problems": ("error", "warning")}.get(
+        fact, ("error",)
+    )
+    chosen = [f for f in found if f.severity in severities]
+    if fact == "inconsistent_tables":
+        chosen = [f for f in chosen if f.code.startswith(("table2.", "table3.", "table4."))]
+    what = {"errors": ("错误", "errors"), "warnings": ("警告", "warnings"), "problems": ("错误或警告", "errors or warnings"),
+            "inconsistent_tables": ("表格不一致", "inconsistent tables")}[fact]  # fmt: skip
+    sources = [
+        {"kind": "finding", "agency": reader.agency.short_name, "agency_name": reader.agency.name,
+         "agency_id": reader.agency.id, "year": reader.report.year, "report_id": reader.report.id,
+         "code": f.code, "severity": f.severity, "message": f.message, "cells": list(f.cells)}
+        for f in chosen
+    ]  # fmt: skip
+    lines = [
+        ctx.tr(
+            f"{head}报告有 {len(chosen)} 个{what[0]}" + ("：" if chosen else "。"),
+            f"The {head} report has {len(chosen)} {what[1]}" + (":" if chosen else "."),
+        )
+    ]
+    lines += [f"· [{f.code}] {f.message}" for f in chosen[:20]]
+    wants_list = bool({"which", "list"} & ctx.reading.flags()) or any(
+        t.text in ("什么", "what") for t in ctx.reading.tokens
+    )
+    if ctx.reading.yes_no and not wants_list:
+        return ctx.reply(lines, kind="bool", value=bool(chosen), sources=sources)
+    if wants_list:
+        items = [{"label": f.message, "code": f.code, "severity": f.severity} for f in chosen]
+        return ctx.reply(lines, kind="list", value=len(items), sources=sources, items=items)
+    return ctx.reply(lines, kind="value", value=len(chosen), unit="个", sources=sources)
+
+
+# ---------------------------------------------------------------- breakdowns
+
+
+def breakdown_parts(ctx: Context, entry: Entry, version: str) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(zh, en, keys) of each part in a report of ``version``; the applicant breakdown follows the row named
+    (办结的申请人构成 → the 办理结果总计 row)."""
+    row = next(
+        (c.removeprefix("row:") for c in ctx.reading.concepts() if c.startswith("row:apply.") and c != "row:apply.new"),
+        None,
+    ) if entry.id == "breakdown.applicants" else None  # fmt: skip
+    out = []
+    for part in entry.parts:
+        keys = part.keys.get(version)
+        if not keys:
+            continue
+        if row:
+            keys = tuple(k.replace("apply.new.", f"{row}.") for k in keys)
+        out.append((part.zh, part.en, keys))
+    return out
+
+
+async def _breakdown(ctx: Context, reader: ReportReader, entry: Entry) -> Answer:
+    head = _head(ctx, reader.agency, reader.report)
+    figures = [
+        await reader.figure(keys, zh, en) for zh, en, keys in breakdown_parts(ctx, entry, reader.version)
+    ]
+    if not figures or all(f.origin == "missing" for f in figures):
+        return ctx.refuse([f"{head}{ctx.colon}" + missing_text(ctx, reader.report, entry)])
+    lines = [f"{head}{ctx.quote(entry.name(ctx.lang))}{ctx.colon}"]
+    items = []
+    for f in figures:
+        shown = (
+            amount(f.value, f.unit, ctx.lang)
+            if f.origin != "missing"
+            else ctx.tr("（表格缺失）", "(table missing)")
+        )
+        if f.origin == "blank":
+            shown += ctx.tr("（空白）", " (blank)")
+        lines.append(f"· {f.name(ctx.lang)}{ctx.colon}{shown}")
+        items.append({"label": f.name(ctx.lang), "value": plain(f.value), "unit": f.unit,
+                      "keys": [s.get("key") for s in f.sources]})  # fmt: skip
+    lines += blank_note(ctx, figures)
+    sources = [s for f in figures for s in f.sources]
+    return ctx.reply(lines, kind="list", value=None, sources=sources, items=items)
+
+
+async def _several(ctx: Context, reader: ReportReader, entries: list[Entry]) -> Answer:
+    """Figures asked together (收到和办结): each on its line."""
+    head = _head(ctx, reader.agency, reader.report)
+    lines = [head + ctx.colon]
+    items, sources, figures = [], [], []
+    for entry in entries:
+        if entry.kind == "rate":
+            result, cells = await rate_of(reader, entry)
+            shown = (
+                percent_text(result.percent)
+                if result.percent is not None
+                else ctx.tr("无法计算", "cannot be computed")
             )
-            lines.append(f"· {report.year}{ctx.colon}{amount(total, unit, ctx.lang)}{origin}")
-        first, last = totals[0], totals[-1]
-        if first is not None and last is not None:
-            result = plain(last - first)
-            lines.append(
-                _difference_line(ctx, str(series[-1][0].year), str(series[0][0].year), last, first, unit)
+            items.append(
+                {"label": entry.name(ctx.lang), "value": result.percent, "unit": "%", "entry": entry.id}
             )
-    sources = [s for _, _, figs in series for f in figs for s in f.sources]
-    all_figures = [f for _, _, figs in series for f in figs]
-    notes = [*ctx.notes(), *measure.notes(ctx.lang), *_origin_notes(ctx, all_figures)]
-    return ctx.reply([*lines, *notes], value=result, unit=unit, sources=sources)
+            sources += cells
+        else:
+            figure, _ = await read_entry(ctx, reader, entry)
+            if figure is None:
+                continue
+            figures.append(figure)
+            shown = (
+                amount(figure.value, figure.unit, ctx.lang)
+                if figure.origin != "missing"
+                else missing_text(ctx, reader.report, entry)
+            )
+            items.append(
+                {
+                    "label": entry.name(ctx.lang),
+                    "value": plain(figure.value),
+                    "unit": figure.unit,
+                    "entry": entry.id,
+                }
+            )
+            sources += figure.sources
+        lines.append(f"· {entry.name(ctx.lang)}{ctx.colon}{shown}")
+    return ctx.reply(
+        [*lines, *blank_note(ctx, figures)], kind="list", value=None, sources=sources, items=items
+    )

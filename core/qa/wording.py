@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
-from core.qa.metrics import Lang
-from core.templates.schema import Unit
-
-UNIT_TEXT: dict[Unit, str] = {"count": "件", "delta": "件", "yuan": "元", "wan": "万元", "text": ""}
-_EN_UNITS = {"件": "", "元": " yuan", "万元": " × 10,000 yuan", "个": "", "%": "%"}
+Lang = Literal["zh", "en"]
+_EN_UNITS = {"件": "", "元": " yuan", "万元": " × 10,000 yuan", "个": "", "%": "%", "天": " days"}
 MAX_SOURCE_LINES = 8
 MAX_LIST_LINES = 30
 
@@ -47,10 +44,9 @@ def amount(value: float | int | None, unit: str | None, lang: Lang) -> str:
     return f"{text} {unit}".rstrip()
 
 
-def percent(diff: float, base: float | None) -> str | None:
-    if not base:
-        return None
-    return f"{diff / base * 100:+.1f}%"
+def percent_text(value: float) -> str:
+    """A rate as answers print it: one decimal (33.3%)."""
+    return f"{value:.1f}%"
 
 
 def cell_place(source: dict[str, Any], lang: Lang) -> str:
@@ -64,7 +60,7 @@ def cell_place(source: dict[str, Any], lang: Lang) -> str:
 
 def source_lines(sources: Sequence[dict[str, Any]], lang: Lang, total: int | None = None) -> list[str]:
     """The sources block appended to every answer that has sources."""
-    sources = [s for s in sources if s.get("kind") != "agency"]  # a listing of agencies is its own source
+    sources = [s for s in sources if s.get("kind") not in ("agency", "report")]  # shown in the answer itself
     if not sources:
         return []
     lines = [tr(lang, "来源：", "Sources:")]
@@ -105,19 +101,19 @@ def finding_lines(sources: Sequence[dict[str, Any]], lang: Lang) -> list[str]:
 
 EXAMPLES_ZH = (
     "定海区收到多少申请",
-    "2020年定海区依申请公开办结了多少件",
-    "定海区的申请人构成",
-    "哪个单位收到的申请最多",
-    "鄞州区各街道的申请数",
-    "有几个单位没有收到申请",
+    "定海区的实质公开率",
+    "定海区2020年报是哪天发布的",
+    "哪个街道收到的申请最多",
+    "吴兴区去年比前年多收了多少申请",
+    "有几个单位没有发生行政复议",
     "比较白鹤街道和瞻岐镇",
     "定海区的报告有问题吗",
     "有哪些单位",
 )
 EXAMPLES_EN = (
     "how many requests did 定海区 receive in 2020",
+    "What share of requests did 定海区 fully disclose?",
     "top 3 by 行政处罚",
-    "compare 白鹤街道 and 瞻岐镇",
     "which reports are missing table 三",
     "list agencies in 2020",
 )
@@ -133,6 +129,8 @@ def help_text(lang: Lang) -> str:
             [
                 "我可以根据已存的政府信息公开工作年度报告回答问题，每个数字都注明出处：",
                 "· 单个数字：某单位某年收到/办结的申请、行政复议、行政处罚、采购金额……",
+                "· 比率：实质公开率、公开率、不予公开率、办结率、复议/诉讼纠错率（注明计算方法）",
+                "· 发布情况：发布日期、是否按时、逾期几天、所用模板、缺少哪张表",
                 "· 分类明细：申请人构成、不予公开的原因分布、办理结果",
                 "· 跨单位：排名、合计、平均、按地区筛选、计数",
                 "· 对比：两个单位之间，或同一单位不同年份",
@@ -147,6 +145,8 @@ def help_text(lang: Lang) -> str:
             "I answer questions from the stored annual reports on government information disclosure, with the "
             "source of every figure:",
             "· single figures (requests received or processed, reconsiderations, penalties, procurement …)",
+            "· rates (substantive disclosure, disclosure, withholding, completion, correction rates), with inputs",
+            "· publication: date, on time or days late, template version, missing tables",
             "· breakdowns (applicants, reasons for withholding, outcomes)",
             "· across agencies: rankings, sums, averages, filters by region, counts",
             "· comparisons between two agencies or across years",

@@ -1,0 +1,261 @@
+"""Reading the words of a question: every known term with what it can mean, found exactly, as a homophone
+(a typo made with a pinyin keyboard: 予以工开 → 予以公开) or, in English, with a spelling slip.
+
+The question is cut into *units* (a Chinese character, an English word, a number). :func:`segment` covers
+the free units with terms so that longer terms win (the cover maximises the sum of squared term lengths),
+and returns what is left uncovered: those are the words nothing explains (a name, or something the reports
+do not record). Terms come from the question catalogue (figures) and core.qa.vocabulary (everything else);
+the index is built once per process (:func:`warm`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Literal
+
+from pypinyin import Style, lazy_pinyin, pinyin
+from rapidfuzz import fuzz, process
+
+from core.qa import vocabulary
+from core.templates.catalogue import AMBIGUOUS_WORDS, concept_words
+from core.textnorm import clean
+
+MeaningKind = Literal["concept", "intent", "year", "kind", "stop"]
+UnitKind = Literal["han", "word", "num", "sep"]
+
+
+@dataclass(frozen=True)
+class Meaning:
+    kind: MeaningKind
+    value: str  # concept id, intent name, year word, kind of agency ("" for stop)
+    soft: bool = False  # a concept word that may stay unexplained (get, 申请)
+
+
+@dataclass(frozen=True)
+class Unit:
+    start: int
+    end: int
+    form: str  # a character, an English word (lower case, singular), a number
+    kind: UnitKind
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int  # offsets in the normalised question
+    end: int
+    text: str
+    term: str  # the term it was read as
+    meanings: tuple[Meaning, ...]
+    fuzzy: bool = False  # a homophone or a misspelling
+
+    def has(self, kind: MeaningKind) -> bool:
+        return any(m.kind == kind for m in self.meanings)
+
+    def values(self, kind: MeaningKind) -> list[str]:
+        return [m.value for m in self.meanings if m.kind == kind]
+
+
+_UNIT = re.compile(r"[\u3400-\u9fff]|[a-z][a-z'\-]*|\d+(?:\.\d+)?|%|\S")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def _singular(word: str) -> str:
+    word = word.removesuffix("'s").removesuffix("'")
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def units(text: str) -> list[Unit]:
+    out = []
+    for m in _UNIT.finditer(text):
+        s = m.group()
+        if _HAN.match(s):
+            out.append(Unit(m.start(), m.end(), s, "han"))
+        elif s[0].isalpha():
+            out.append(Unit(m.start(), m.end(), _singular(s), "word"))
+        elif s[0].isdigit():
+            out.append(Unit(m.start(), m.end(), s, "num"))
+        elif s == "%":
+            out.append(Unit(m.start(), m.end(), s, "word"))
+        else:
+            out.append(Unit(m.start(), m.end(), s, "sep"))
+    return out
+
+
+def _key(term: str) -> tuple[str, ...]:
+    return tuple(u.form for u in units(clean(term).lower()) if u.kind != "sep")
+
+
+@dataclass
+class Index:
+    exact: dict[tuple[str, ...], tuple[Meaning, ...]]
+    by_sound: dict[tuple[str, int], list[tuple[tuple[str, ...], tuple[str, ...]]]]  # (first syllable, len)
+    english: list[str]  # every single English word of a term, for spelling slips
+    longest: int
+
+
+def _all_terms() -> Iterable[tuple[str, Meaning]]:
+    for c in concept_words():
+        for w in (*c.labels, *c.short, *c.described, *c.english):
+            yield w, Meaning("concept", c.concept)
+        for w in c.soft:
+            yield w, Meaning("concept", c.concept, soft=True)
+    for w, concepts in AMBIGUOUS_WORDS.items():
+        for concept in concepts:
+            yield w, Meaning("concept", concept)
+    for name, ws in vocabulary.INTENT.items():
+        for w in ws:
+            yield w, Meaning("intent", name)
+    for name, ws in vocabulary.YEAR_WORDS.items():
+        for w in ws:
+            yield w, Meaning("year", name)
+    for name, ws in vocabulary.KINDS.items():
+        for w in ws:
+            yield w, Meaning("kind", name)
+    for w in vocabulary.STOP:
+        yield w, Meaning("stop", "")
+
+
+@cache
+def index() -> Index:
+    exact: dict[tuple[str, ...], list[Meaning]] = {}
+    for term, meaning in _all_terms():
+        key = _key(term)
+        if key:
+            found = exact.setdefault(key, [])
+            if meaning not in found:
+                found.append(meaning)
+    by_sound: dict[tuple[str, int], list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for key, meanings in exact.items():
+        if len(key) >= 2 and all(_HAN.match(f) for f in key) and any(m.kind == "concept" for m in meanings):
+            sound = tuple(lazy_pinyin("".join(key)))
+            by_sound.setdefault((sound[0], len(key)), []).append((key, sound))
+    english = sorted({f for key in exact for f in key if f.isalpha() and f.isascii() and len(f) >= 4})
+    return Index({k: tuple(v) for k, v in exact.items()}, by_sound, english, max(len(k) for k in exact))
+
+
+def warm() -> None:
+    """Build the term index now (at start-up), so that the first question does not wait for it."""
+    index()
+    readings("公")
+
+
+@lru_cache(maxsize=8192)
+def readings(char: str) -> frozenset[str]:
+    """Every toneless pinyin reading of one character (行 → xing, hang)."""
+    return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
+
+
+@lru_cache(maxsize=4096)
+def _spelled(word: str) -> str | None:
+    """An English word of the vocabulary that ``word`` misspells (recieved → received), if one is close."""
+    if len(word) < 5:
+        return None
+    found = process.extractOne(word, index().english, scorer=fuzz.ratio, score_cutoff=85)
+    return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    end: int  # unit index after the term
+    score: float
+    key: tuple[str, ...]
+    fuzzy: bool
+
+
+def _candidates(forms: Sequence[str], kinds: Sequence[UnitKind], i: int, stop: int) -> list[_Candidate]:
+    idx = index()
+    found: list[_Candidate] = []
+    for length in range(1, min(idx.longest, stop - i) + 1):
+        key = tuple(forms[i : i + length])
+        meanings = idx.exact.get(key)
+        if meanings:
+            size = sum(2 if k == "word" else 1 for k in kinds[i : i + length])
+            weight = 1.0 if any(m.kind != "stop" for m in meanings) else (0.5 if size >= 2 else 0.05)
+            found.append(_Candidate(i + length, weight * size * size, key, False))
+    if kinds[i] == "han":
+        found += _homophones(forms, kinds, i, stop)
+    return found
+
+
+def _homophones(forms: Sequence[str], kinds: Sequence[UnitKind], i: int, stop: int) -> list[_Candidate]:
+    idx = index()
+    out = []
+    for first in readings(forms[i]):
+        for length in range(2, min(idx.longest, stop - i) + 1):
+            if kinds[i + length - 1] != "han":
+                break
+            for key, sound in idx.by_sound.get((first, length), ()):
+                typed = forms[i : i + length]
+                same = sum(a == b for a, b in zip(typed, key, strict=True))
+                if same == length or same * 2 < length:
+                    continue
+                if all(s in readings(c) for s, c in zip(sound, typed, strict=True)):
+                    out.append(_Candidate(i + length, 0.6 * length * length, key, True))
+    return out
+
+
+def segment(text: str, free: Sequence[bool]) -> tuple[list[Token], list[Unit]]:
+    """Cover the free characters of ``text`` with terms; the tokens read, and the units nothing covers."""
+    all_units = [u for u in units(text) if all(free[u.start : u.end])]
+    tokens: list[Token] = []
+    uncovered: list[Unit] = []
+    run: list[Unit] = []
+    for u in [*all_units, None]:
+        if u is None or u.kind == "sep" or (run and _gap(text, run[-1], u, free)):
+            t, rest = _cover(text, run)
+            tokens += t
+            uncovered += rest
+            run = []
+        if u is not None and u.kind != "sep":
+            run.append(u)
+    return tokens, uncovered
+
+
+def _gap(text: str, a: Unit, b: Unit, free: Sequence[bool]) -> bool:
+    """Units separated by something taken (a name, a year) belong to different runs."""
+    return any(not free[k] for k in range(a.end, b.start))
+
+
+def _cover(text: str, run: list[Unit]) -> tuple[list[Token], list[Unit]]:
+    if not run:
+        return [], []
+    idx = index()
+    forms = [u.form for u in run]
+    kinds = [u.kind for u in run]
+    spelled = list(forms)
+    for k, u in enumerate(run):
+        if u.kind == "word" and tuple([u.form]) not in idx.exact and (fix := _spelled(u.form)):
+            spelled[k] = fix
+    n = len(run)
+    best: list[tuple[float, list[_Candidate | None]]] = [(0.0, [])] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        options: list[tuple[float, list[_Candidate | None]]] = [(best[i + 1][0], [None, *best[i + 1][1]])]
+        for cand in _candidates(spelled, kinds, i, n):
+            fuzzy = cand.fuzzy or any(spelled[k] != forms[k] for k in range(i, cand.end))
+            cand = _Candidate(
+                cand.end, cand.score * (0.8 if fuzzy and not cand.fuzzy else 1.0), cand.key, fuzzy
+            )
+            options.append((cand.score + best[cand.end][0], [cand, *best[cand.end][1]]))
+        best[i] = max(options, key=lambda o: o[0])
+    tokens: list[Token] = []
+    uncovered: list[Unit] = []
+    i = 0
+    for cand in best[0][1]:
+        if i >= n:
+            break
+        if cand is None:
+            uncovered.append(run[i])
+            i += 1
+            continue
+        start, end = run[i].start, run[cand.end - 1].end
+        term = "".join(cand.key) if all(_HAN.match(k) for k in cand.key) else " ".join(cand.key)
+        tokens.append(Token(start, end, text[start:end], term, idx.exact[cand.key], cand.fuzzy))
+        i = cand.end
+    return tokens, uncovered

@@ -1,0 +1,118 @@
+"""Which catalogue entry a question means, scored on the concepts its words name.
+
+A reading of entry E is *complete* when the question names one of E's ``needs`` and every word that names
+something is explained by E (``accepts``). The best complete reading wins when no other comes close; equal
+ones become a pick-list. When no reading is complete, readings that explain every word but miss a need
+("被纠正了几件": 复议 or 诉讼?) are asked about; when some word is explained by nothing, the question is
+about something the reports do not record, and the closest entries are offered instead. A default figure
+is never substituted for one the question named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from core.qa.lexicon import Token
+from core.templates.catalogue import Entry, EntryKind, Need, entries
+
+Status = Literal["answer", "ambiguous", "partial", "none"]
+MAX_CHOICES = 5
+
+
+@dataclass(frozen=True)
+class Scored:
+    entry: Entry
+    covered: float  # characters of the question this reading explains
+    complete: bool
+    unexplained: tuple[Token, ...]
+    need: Need | None  # the need the question meets (None: none)
+    relevance: int  # concepts named that are the entry's own (not only accepted)
+    firm: bool = False  # the need is met by words that are not merely generic (收了 for 收费金额)
+
+    @property
+    def rank(self) -> tuple[float, ...]:
+        defaults = self.need.defaults if self.need else 9
+        return (self.covered, self.firm, -defaults, self.relevance, len(self.need.concepts) if self.need else 0)
+
+
+@dataclass
+class Match:
+    status: Status
+    best: list[Scored] = field(default_factory=list)  # the winner, the tied or the closest
+
+    @property
+    def entry(self) -> Entry | None:
+        return self.best[0].entry if self.status == "answer" and self.best else None
+
+
+def _size(token: Token) -> float:
+    return float(
+        len(token.text.replace(" ", "")) if not token.text.isascii() else 2 * len(token.text.split())
+    )
+
+
+def score(entry: Entry, tokens: Sequence[Token]) -> Scored:
+    named = {m.value for t in tokens for m in t.meanings if m.kind == "concept"}
+    covered = 0.0
+    unexplained = []
+    for t in tokens:
+        concepts = [m for m in t.meanings if m.kind == "concept"]
+        if any(m.value in entry.accepts for m in concepts):
+            covered += _size(t)
+        elif not all(m.soft for m in concepts):
+            unexplained.append(t)
+        else:
+            covered -= 0.3
+    met = [n for n in entry.needs if n.concepts <= named]
+    need = max(met, key=lambda n: (len(n.concepts), -n.defaults)) if met else None
+    firmly = {m.value for t in tokens for m in t.meanings if m.kind == "concept" and not m.soft}
+    firm = any(n.concepts <= firmly for n in met)
+    relevance = len(entry.concepts & named)
+    return Scored(entry, covered, need is not None and not unexplained, tuple(unexplained), need, relevance, firm)
+
+
+def match(
+    tokens: Sequence[Token],
+    *,
+    versions: Collection[str] = ("2019", "2021"),
+    kinds: Collection[EntryKind] = ("cell", "group", "rate", "fact", "breakdown"),
+    among: Iterable[Entry] | None = None,
+) -> Match:
+    """The entry ``tokens`` (the question's concept words) ask for, among entries of ``kinds`` that exist
+    in one of ``versions``."""
+    pool = [
+        e for e in (among if among is not None else entries())
+        if e.kind in kinds and any(v in e.versions for v in versions)
+    ]  # fmt: skip
+    if not tokens:
+        return Match("none")
+    scored = [score(e, tokens) for e in pool]
+    complete = sorted((s for s in scored if s.complete), key=lambda s: s.rank, reverse=True)
+    if complete:
+        top = complete[0].rank
+        tied = [s for s in complete if s.rank == top]
+        return Match("answer" if len(tied) == 1 else "ambiguous", tied[:MAX_CHOICES])
+    named = {m.value for t in tokens for m in t.meanings if m.kind == "concept"}
+    partial = [
+        s for s in scored
+        if not s.unexplained and s.covered > 0 and s.relevance > 0 and _plausible(s.entry, named)
+    ]  # fmt: skip
+    if partial:
+        partial.sort(key=lambda s: (s.relevance, s.covered), reverse=True)
+        best = partial[0]
+        close = [s for s in partial if (s.relevance, s.covered) == (best.relevance, best.covered)]
+        return Match("partial", close[:MAX_CHOICES])
+    closest = sorted(
+        (s for s in scored if s.covered > 0 and s.relevance > 0), key=lambda s: s.rank, reverse=True
+    )
+    return Match("none", closest[:3])
+
+
+def _plausible(entry: Entry, named: set[str]) -> bool:
+    """A rate, fact or breakdown is offered only when the question says its kind of thing (率, 发布 …)."""
+    if entry.kind in ("cell", "group"):
+        return True
+    marks = {c for c in named if c in ("ratio", "detail") or c.startswith(("rate:", "fact:", "bd:"))}
+    return bool(entry.concepts & marks)

@@ -1,0 +1,150 @@
+"""The agencies a question names: known names found in the text (core.storage.agencies), then words nothing
+else explains, resolved as names — typos, pinyin and English ("Lucheng District", "the Wenzhou Finance
+Bureau"), abbreviations (卫健局 for 卫生健康局).
+
+A name is never guessed: a single agency, or candidates to ask about (core.qa.reply.Named).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pypinyin import lazy_pinyin
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.qa.parse import Chunk
+from core.qa.queries import AgencyRow
+from core.qa.reply import Named
+from core.storage.agencies import AgencyMatch, AgencyMention, canon, resolve_agency, split_units
+from core.storage.models import Agency
+from core.textnorm import squash
+
+# English words of agency names, as the pinyin the name index holds (Ninghai County → ninghaixian).
+_ENGLISH_PARTS: tuple[tuple[str, str], ...] = (
+    ("government service office", "zhengwufuwubangongshi"),
+    ("market supervision", "shichangjianduguanli"),
+    ("market regulation", "shichangjianduguanli"),
+    ("administration for market regulation", "shichangjianduguanliju"),
+    ("health commission", "weishengjiankangju"),
+    ("health bureau", "weishengjiankangju"),
+    ("transport bureau", "jiaotongyunshuju"),
+    ("transportation bureau", "jiaotongyunshuju"),
+    ("finance bureau", "caizhengju"),
+    ("justice bureau", "sifaju"),
+    ("education bureau", "jiaoyuju"),
+    ("public security bureau", "gonganju"),
+    ("service centre", "fuwuzhongxin"),
+    ("service center", "fuwuzhongxin"),
+    ("people's government", ""),
+    ("people government", ""),
+    ("government", ""),
+    ("subdistrict office", "jiedao"),
+    ("subdistrict", "jiedao"),
+    ("sub-district", "jiedao"),
+    ("street", "jiedao"),
+    ("township", "xiang"),
+    ("town", "zhen"),
+    ("district", "qu"),
+    ("county", "xian"),
+    ("city", "shi"),
+    ("bureau", "ju"),
+    ("office", "bangongshi"),
+    ("the", ""),
+    ("of", ""),
+)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _english_name(text: str) -> str:
+    """ "the wenzhou finance bureau" → "wenzhou caizhengju" (what resolve_agency compares with pinyin)."""
+    out = f" {text.lower()} "
+    for words, pinyin in _ENGLISH_PARTS:
+        out = re.sub(rf"(?<=\s){re.escape(words)}(?=\s)", f" {pinyin} " if pinyin else " ", out)
+    return " ".join(out.split())
+
+
+def _row(agency: Agency) -> AgencyRow:
+    assert agency.id is not None
+    return AgencyRow(agency.id, agency.name, agency.short_name, agency.region)
+
+
+def named(typed: str, span: tuple[int, int], match: AgencyMatch) -> Named:
+    if match.agency is not None:
+        return Named(typed, span, _row(match.agency), fuzzy=match.kind == "fuzzy")
+    return Named(typed, span, candidates=[_row(a) for a in match.candidates], kind=match.kind)
+
+
+def _abbreviation(typed: str, candidates: Sequence[Agency]) -> Agency | None:
+    """The one candidate whose name holds every character typed, in order, with the same divisions
+    (鄞州区卫健局 → 宁波市鄞州区卫生健康局); None when none or several do."""
+    units, rest = split_units(squash(typed))
+    if len(rest) < 2:
+        return None
+    fits = []
+    for agency in candidates:
+        name = squash(agency.name)
+        if not all(u in name for u in units) or rest[-1] not in name[-3:]:
+            continue
+        it = iter(name)
+        if all(ch in it for ch in rest):
+            fits.append(agency)
+    return fits[0] if len(fits) == 1 else None
+
+
+_SUFFIX = re.compile(r"(?:省|市|区|县|旗|自治州|州|盟|地区)$")
+_REGIONS: dict[str, tuple[int, dict[str, str]]] = {}  # database → (agencies, pinyin → region unit)
+
+
+async def _english_region(session: AsyncSession, query: str) -> str | None:
+    """A region typed in pinyin or English ("Wenzhou", "wenzhou city") → its stored Chinese name."""
+    key = str(session.bind.url) if session.bind is not None else ""
+    count = (await session.execute(select(func.count(Agency.id)))).scalar_one()
+    cached = _REGIONS.get(key)
+    if cached is None or cached[0] != count:
+        regions = (await session.execute(select(Agency.region).distinct())).scalars()
+        table: dict[str, str] = {}
+        for region in regions:
+            for unit in split_units(canon(region or ""))[0]:
+                bare = _SUFFIX.sub("", unit)
+                for form in {unit, bare}:
+                    if len(form) >= 2:
+                        table.setdefault("".join(lazy_pinyin(form)), unit)
+        cached = _REGIONS[key] = (count, table)
+    return cached[1].get(query.replace(" ", ""))
+
+
+async def resolve_chunk(session: AsyncSession, chunk: Chunk) -> Named | None:
+    """A chunk of words nothing else explains, as an agency (resolved or to ask about); None when it is not
+    a name at all."""
+    text = chunk.text
+    query = text if _CJK.search(text) else _english_name(text)
+    if not query:
+        return None
+    match = await resolve_agency(session, query)
+    if match.kind in ("none", "ambiguous") and match.candidates and _CJK.search(text):
+        found = _abbreviation(text, match.candidates)
+        if found is not None:
+            return Named(text, chunk.span, _row(found), fuzzy=True)
+    if match.kind in ("exact", "fuzzy", "ambiguous", "region"):
+        return named(text, chunk.span, match)
+    if not _CJK.search(text) and (region := await _english_region(session, query)):
+        inside = await resolve_agency(session, region)
+        if inside.kind == "region":
+            return Named(region, chunk.span, candidates=[_row(a) for a in inside.candidates], kind="region")
+    if chunk.name_like and (len(text) >= 3 or not _CJK.search(text)):
+        return named(text, chunk.span, match)
+    return None
+
+
+async def mentions_to_named(session: AsyncSession, mentions: Sequence[AgencyMention]) -> list[Named]:
+    out = []
+    for m in mentions:
+        n = named(m.match.query, m.span, m.match)
+        if n.row is None and m.match.kind in ("none", "ambiguous") and m.match.candidates:
+            found = _abbreviation(m.match.query, m.match.candidates)
+            if found is not None:
+                n = Named(m.match.query, m.span, _row(found), fuzzy=True)
+        out.append(n)
+    return out

@@ -1,0 +1,75 @@
+"""From a reading to what is asked: the words that must be explained by a figure, the pick-list options
+for figures, and the line that says how the question was understood ("按「结转下年度继续办理」回答")."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from core.qa.lexicon import Token
+from core.qa.match import Scored
+from core.qa.reply import Context, Option
+from core.templates.catalogue import Entry
+
+
+def concept_tokens(ctx: Context, intents: Collection[str]) -> list[Token]:
+    """The words that name figures. A word that is also an intent this kind of question uses (增加 in
+    "比去年增加了多少", 比例 in a year-over-year change) is read as the intent."""
+    out = []
+    for t in ctx.reading.tokens:
+        if not t.has("concept"):
+            continue
+        if any(v in intents for v in t.values("intent")):
+            continue
+        out.append(t)
+    return out
+
+
+def names_figure(tokens: Sequence[Token]) -> bool:
+    """Whether the words name a figure at all (情况, 明细 alone ask for the agency's key figures)."""
+    return any(m.kind == "concept" and m.value != "detail" for t in tokens for m in t.meanings)
+
+
+def entry_options(ctx: Context, scored: Sequence[Scored]) -> list[Option]:
+    return [Option(s.entry.name(ctx.lang), ctx.choice.with_(entry=s.entry.id)) for s in scored]
+
+
+def restate(ctx: Context, entry: Entry) -> None:
+    """Say what the figure was understood as, and which words were read as typos."""
+    for t in ctx.reading.tokens:
+        if t.fuzzy and t.has("concept"):
+            ctx.understood.append(
+                ctx.tr(f"（“{t.text}”按“{t.term}”理解）", f"('{t.text}' read as '{t.term}')")
+            )
+    if entry.kind in ("cell", "group", "rate"):
+        ctx.understood.append(ctx.tr(f"（按「{entry.zh}」回答）", f"(answered as '{entry.en}')"))
+
+
+_AND = frozenset({"和", "与", "及", "以及", "跟", "还有", "and", "、"})
+
+
+def split_and(ctx: Context, intents: Collection[str], version: str) -> list[Entry] | None:
+    """收到和办结的申请: two figures asked together, each reading complete on its own; None otherwise.
+    Words that name no figure by themselves (申请) go with every part."""
+    from core.qa.match import match
+
+    tokens = ctx.reading.tokens
+    cuts = [i for i, t in enumerate(tokens) if t.text.strip() in _AND]
+    if not cuts:
+        return None
+    wanted = {id(t) for t in concept_tokens(ctx, intents)}
+    shared = [t for t in tokens if id(t) in wanted and all(m.soft for m in t.meanings if m.kind == "concept")]
+    groups: list[list[Token]] = [[]]
+    for i, t in enumerate(tokens):
+        if i in cuts:
+            groups.append([])
+        elif id(t) in wanted and t not in shared:
+            groups[-1].append(t)
+    found: list[Entry] = []
+    for group in groups:
+        if not group:
+            return None
+        m = match([*group, *shared], versions=(version,), kinds=("cell", "group", "rate"))
+        if m.entry is None:
+            return None
+        found.append(m.entry)
+    return found if len({e.id for e in found}) >= 2 else None

@@ -1,0 +1,96 @@
+"""Which report years a question means: years as written (2020年, 二〇二〇年, 20年), and 今年/去年/前年/
+上一年 read against the clock (``Context.now``, NIANBAO_NOW); 最新 and no year at all mean the latest
+stored report, and the answer says so."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.qa import queries
+from core.qa.queries import AgencyRow, ReportRef
+from core.qa.reply import Answer, Context
+
+CARRY = {"apply.carried_over": "later", "apply.carried_forward": "earlier"}
+
+
+@dataclass(frozen=True)
+class Year:
+    year: int | None  # None: the latest stored
+    word: str | None  # as typed, when not a number
+
+
+def years(ctx: Context) -> list[Year]:
+    """The years named, in the order written, without repeats."""
+    out: list[Year] = []
+    explicit: int | None = None
+    for ref in ctx.reading.years:
+        if ref.year is not None:
+            explicit = ref.year
+            found = Year(ref.year, None)
+        elif ref.kind == "this":
+            found = Year(ctx.now.year, ref.word)
+        elif ref.kind == "last":
+            found = Year((explicit if explicit is not None else ctx.now.year) - 1, ref.word)
+        elif ref.kind == "before_last":
+            found = Year(ctx.now.year - 2, ref.word)
+        else:
+            found = Year(None, ref.word)
+        if all(f.year != found.year for f in out):
+            out.append(found)
+    return out
+
+
+def year_note(ctx: Context, y: Year, report: ReportRef) -> list[str]:
+    if y.word and y.year is not None:
+        return [ctx.tr(f"（“{y.word}”按 {y.year} 年度理解）", f"('{y.word}' read as {y.year})")]
+    if y.word:
+        return [
+            ctx.tr(
+                f"（“{y.word}”按已存最新的 {report.year} 年度理解）",
+                f"('{y.word}' read as {report.year}, the latest stored)",
+            )
+        ]
+    return []
+
+
+def stored_years(reports: list[ReportRef]) -> str:
+    return "、".join(str(r.year) for r in reports)
+
+
+async def pick_report(ctx: Context, agency: AgencyRow) -> tuple[ReportRef | None, Answer | None]:
+    """The report a question about one agency means: the year named, else the agency's latest (said)."""
+    reports = await queries.agency_reports(ctx.session, agency.id)
+    if not reports:
+        return None, ctx.refuse(
+            [ctx.tr(f"{agency.short_name} 没有已存的报告。", f"No report of {agency.name} is stored.")]
+        )
+    named = years(ctx)
+    if len(named) == 2 and ctx.entry is not None and ctx.entry.row in CARRY:
+        # 2020年从2019年转过来的: the report year is the later one (carried over), or the earlier (forward).
+        ordered = sorted(y.year or 0 for y in named)
+        named = [Year(ordered[-1] if CARRY[ctx.entry.row] == "later" else ordered[0], None)]
+    y = named[-1] if named else Year(None, None)
+    if y.year is None:
+        report = reports[-1]
+        if not y.word:
+            ctx.understood.append(
+                ctx.tr(
+                    f"（未指定年度，按该单位已存最新的 {report.year} 年度报告回答）",
+                    f"(no year given: the latest stored report, {report.year})",
+                )
+            )
+        ctx.understood += year_note(ctx, y, report)
+        return report, None
+    match = [r for r in reports if r.year == y.year]
+    if not match:
+        return None, ctx.refuse(
+            [
+                ctx.tr(
+                    f"{agency.short_name} 没有 {y.year} 年度的报告（已存：{stored_years(reports)} 年度）。",
+                    f"No {y.year} report of {agency.name} is stored (stored: {stored_years(reports)}).",
+                ),
+                *year_note(ctx, y, reports[-1]),
+            ]
+        )
+    ctx.understood += year_note(ctx, y, match[0])
+    return match[0], None

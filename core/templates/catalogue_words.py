@@ -1,0 +1,401 @@
+"""What people call each thing the reports record: the words of the question catalogue (data only).
+
+A *concept* is a row of a table (``row:apply.new``), a group of rows (``row:apply.withheld``, 不予公开's
+eight reasons), a column (``col:commercial``), a derived rate (``rate:disclosure``), a report fact
+(``fact:published``) or a breakdown (``bd:applicants``). Labels as printed and the template's own aliases
+and English names come from core/templates/national.py; this file adds the short forms, the descriptions
+people use instead of labels, and English names. ``core.templates.catalogue`` turns concepts into entries.
+
+Words listed under ``soft`` may be left unexplained by a reading (generic verbs such as "get" or 申请);
+every other word of a question must be explained by what the answer is about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Words:
+    short: tuple[str, ...] = ()  # short forms of the printed label
+    described: tuple[str, ...] = ()  # descriptions people use instead of the label
+    english: tuple[str, ...] = ()
+    soft: tuple[str, ...] = ()  # generic words that point here but need not be explained
+
+
+# fmt: off
+ROWS: dict[str, Words] = {
+    # ------------------------------------------------------------ table 三
+    "apply.new": Words(
+        ("本年新收", "新收", "新收申请"),
+        ("收到", "收到申请", "收到的申请", "接到", "接收", "受理", "新收到", "新申请", "提交", "提出", "提交的申请",
+         "收了", "收", "提了", "递交", "来申请", "新增申请"),
+        ("received", "receive", "receives", "receiving", "recieved", "recieve", "new requests", "requests received",
+         "applications received", "filed", "submitted", "incoming", "new applications"),
+        ("申请", "request", "requests", "applications", "application", "get", "got", "gets", "foi requests", "申请数",
+         "申请量", "申请件数", "申请数量", "申请总数"),
+    ),
+    "apply.carried_over": Words(
+        ("上年结转", "上年度结转"),
+        ("去年结转", "结转自上年", "从上年结转", "上年转来", "去年转来", "转过来", "转来", "去年没办完",
+         "上年未办结", "往年结转", "上一年转来", "上一年结转", "结转过来", "上年结转过来"),
+        ("carried over", "carry over", "carried over from last year", "carried over from the previous year",
+         "brought forward", "carry-over", "carryover", "from the previous year", "from last year"),
+    ),
+    "apply.disclosed": Words(
+        ("予以公开",),
+        ("全部公开", "同意公开", "全公开", "完全公开", "都公开", "准予公开", "给予公开", "公开了全部"),
+        ("fully disclosed", "disclosed in full", "granted in full", "full disclosure", "fully disclose",
+         "disclose in full", "in full", "fully", "granted", "disclosed fully"),
+        ("公开", "disclose", "disclosed", "disclosure"),
+    ),
+    "apply.partial": Words(
+        ("部分公开",),
+        ("公开了一部分", "公开一部分", "部分予以公开", "部分同意公开", "只公开了一部分"),
+        ("partly disclosed", "partially disclosed", "partial disclosure", "in part", "partially", "partly"),
+    ),
+    "apply.withheld.state_secret": Words(
+        ("国家秘密",), ("涉密", "涉及国家秘密", "保密", "是国家秘密"), ("state secret", "state secrets", "classified"),
+    ),
+    "apply.withheld.prohibited_by_law": Words(
+        ("法律行政法规禁止公开",), ("法律法规禁止", "法律禁止", "禁止公开", "法规禁止"),
+        ("prohibited by law", "forbidden by law", "prohibited by other laws", "banned by law"),
+    ),
+    "apply.withheld.security_stability": Words(
+        ("三安全一稳定",), ("危及三安全一稳定", "危害安全稳定", "危及安全稳定", "安全稳定"),
+        ("security or stability", "endangers security", "security and stability", "stability"),
+    ),
+    "apply.withheld.third_party": Words(
+        ("第三方合法权益",), ("保护第三方", "第三方", "第三方权益", "商业秘密", "个人隐私", "隐私"),
+        ("third-party rights", "third party", "third-party", "privacy", "trade secrets", "third parties"),
+    ),
+    "apply.withheld.internal_affairs": Words(
+        ("内部事务信息", "三类内部事务"), ("内部事务", "内部信息", "内部管理信息"), ("internal affairs",),
+    ),
+    "apply.withheld.process_info": Words(
+        ("过程性信息", "四类过程性信息"), ("过程信息", "过程性"), ("process information", "deliberative", "process info"),
+    ),
+    "apply.withheld.enforcement_file": Words(
+        ("执法案卷",), ("案卷",), ("enforcement files", "law enforcement files", "case files", "enforcement file"),
+    ),
+    "apply.withheld.inquiry": Words(
+        ("行政查询",), ("查询事项",), ("administrative inquiries", "administrative inquiry", "inquiry matters"),
+    ),
+    "apply.unavailable.not_held": Words(
+        ("不掌握相关政府信息", "本机关不掌握"),
+        ("不掌握", "没有掌握", "不掌握信息", "没有这个信息", "信息不存在", "没有相关信息", "没有该信息"),
+        ("not held", "did not hold", "does not hold", "information not held", "not hold", "didn't hold",
+         "did not have the information"),
+    ),
+    "apply.unavailable.needs_creation": Words(
+        ("需要另行制作", "没有现成信息"), ("另行制作", "需要重新制作", "需要加工", "要重新制作", "需要制作"),
+        ("would need to be created", "need to be created", "needs creation", "not readily available"),
+    ),
+    "apply.unavailable.unclear": Words(
+        ("申请内容仍不明确", "补正后申请内容仍不明确"), ("申请内容不明确", "内容不明确", "不明确", "说不清楚"),
+        ("still unclear", "unclear", "unclear after correction"),
+    ),
+    "apply.not_processed.petition": Words(
+        ("信访举报投诉类申请", "信访举报投诉"), ("信访", "举报", "投诉", "信访类", "信访举报"),
+        ("petitions", "petition", "complaints", "petitions and complaints"),
+    ),
+    "apply.not_processed.duplicate": Words(
+        ("重复申请",), ("重复",), ("duplicate", "duplicates", "duplicate requests", "duplicated"),
+    ),
+    "apply.not_processed.publication": Words(
+        ("公开出版物",), ("出版物", "要求提供出版物"), ("publications", "published materials", "asks for publications"),
+    ),
+    "apply.not_processed.mass_repeat": Words(
+        ("大量反复申请",), ("反复申请", "大量申请", "无正当理由反复申请"),
+        ("mass repeated requests", "vexatious", "repeated requests", "mass requests"),
+    ),
+    "apply.not_processed.confirm_existing": Words(
+        ("确认或重新出具已获取信息",), ("重新出具", "确认或重新出具", "确认已获取信息"),
+        ("confirm or re-issue", "re-issue", "reissue"),
+    ),
+    "apply.other": Words(
+        ("其他处理",), ("其他方式处理", "另行处理"), ("other handling", "handled otherwise", "otherwise handled"),
+    ),
+    "apply.other.no_correction": Words(
+        ("逾期不补正",), ("不补正", "没补正", "没有补正", "未补正", "不补充材料"),
+        ("did not correct", "failed to correct", "no correction", "applicant did not correct"),
+    ),
+    "apply.other.unpaid_fee": Words(
+        ("未按收费通知要求缴纳费用",), ("未缴纳费用", "没交费", "未缴费", "不交费", "没缴费", "没付费", "未交费"),
+        ("did not pay", "unpaid fee", "unpaid fees", "fee not paid", "did not pay the fee"),
+    ),
+    "apply.other.other": Words(),
+    "apply.total": Words(
+        ("办理结果总计", "办结"),
+        ("办完", "处理完", "已办结", "答复", "回复", "办理", "处理", "处理总数", "办理总数", "办理完成", "处理完的",
+         "办结数", "已处理", "完成"),
+        ("processed", "process", "handled", "handle", "answered", "closed", "completed", "dealt with",
+         "total processed", "responded", "replied", "requests processed", "completed requests"),
+    ),
+    "apply.carried_forward": Words(
+        ("结转下年度继续办理", "结转下年度"),
+        ("结转下年", "结转到下一年", "结转至下年度", "转入下年度", "转到明年", "转到下一年", "留到下一年", "留到明年",
+         "转到下年", "结转到", "未办结", "尚未办结", "没办完", "还没办完", "没有办完", "继续办理", "转入下一年",
+         "留到下年", "结转到下年"),
+        ("carried into next year", "carried forward", "carried over to next year", "carried to next year",
+         "rolled over", "still open", "outstanding", "unfinished", "not yet completed", "carry forward",
+         "rolled over into"),
+    ),
+    # ------------------------------------------------------------ table 四
+    "review": Words(
+        ("行政复议", "复议"),
+        ("复议案件", "被复议", "被申请行政复议", "申请行政复议", "复议申请", "被申请复议", "复议的"),
+        ("reconsideration", "reconsiderations", "administrative reconsideration", "administrative review",
+         "appeals", "appeal", "reconsideration cases"),
+    ),
+    "litigation.direct": Words(
+        ("直接起诉",),
+        ("未经复议直接起诉", "直接诉讼", "直接告到法院", "直接告", "直接打官司", "没经过复议直接起诉", "直接"),
+        ("filed directly", "directly", "sued directly", "direct lawsuits", "without reconsideration", "direct"),
+    ),
+    "litigation.after_review": Words(
+        ("复议后起诉",),
+        ("复议后诉讼", "复议后又起诉", "复议后再起诉", "复议完又起诉", "对复议结果不服起诉", "复议后"),
+        ("after reconsideration", "following reconsideration", "lawsuits after reconsideration"),
+    ),
+    # ------------------------------------------------------------ table 二
+    "active.regulations": Words(("规章",), (), ("rules",)),
+    "active.normative_docs": Words(
+        ("规范性文件", "行政规范性文件"), ("红头文件", "规范文件"),
+        ("normative documents", "normative docs", "policy documents", "normative document"),
+        ("文件", "documents"),
+    ),
+    "active.licensing": Words(
+        ("行政许可", "许可"), ("审批", "行政审批", "许可事项"),
+        ("licensing", "licences", "licenses", "licence", "license", "permits", "permit", "approvals"),
+    ),
+    "active.other_services": Words(
+        ("其他对外管理服务事项",), ("对外管理服务", "对外管理服务事项", "管理服务事项"), ("other public services",),
+    ),
+    "active.penalty": Words(
+        ("行政处罚", "处罚"), ("罚款", "罚", "处罚决定"),
+        ("penalty", "penalties", "fines", "fine", "sanctions", "punishments", "administrative penalties"),
+    ),
+    "active.coercion": Words(
+        ("行政强制", "强制"), ("强制措施", "行政强制措施", "强制执行", "行政强制执行"),
+        ("coercive measures", "coercion", "enforcement measures", "compulsory measures", "coercive"),
+    ),
+    "active.fees": Words(
+        ("行政事业性收费", "收费"), ("事业性收费", "行政收费"), ("administrative fees", "fees", "fee", "charges"),
+    ),
+    "active.procurement": Words(
+        ("政府集中采购", "采购"), ("集中采购", "政府采购"),
+        ("procurement", "purchasing", "purchases", "government procurement", "procured"),
+    ),
+}
+
+# Rows that stand for several printed rows (their sum), by the prefix of those rows or a list.
+GROUPS: dict[str, Words] = {
+    "apply.withheld": Words(
+        ("不予公开",), ("不公开", "拒绝公开", "没公开", "未公开", "没有公开", "不予以公开", "不同意公开", "拒绝"),
+        ("withheld", "withhold", "withholding", "refused", "refuse", "refusal", "refusals", "declined", "decline",
+         "not disclosed", "denied", "rejected"),
+    ),
+    "apply.unavailable": Words(
+        ("无法提供",), ("不能提供", "没法提供", "没办法提供", "提供不了", "无法提供信息"),
+        ("could not be provided", "cannot provide", "unavailable", "not available", "could not provide",
+         "not provided", "could not answer", "not answer"),
+    ),
+    "apply.not_processed": Words(
+        ("不予处理",), ("不处理", "没有处理", "不受理"), ("not processed", "not handled", "dismissed"),
+    ),
+    "litigation": Words(
+        ("行政诉讼", "诉讼"),
+        ("起诉", "被起诉", "被告", "打官司", "官司", "告到法院", "法院", "上法院", "被诉", "被告上法庭"),
+        ("lawsuit", "lawsuits", "litigation", "sued", "sue", "court", "court cases", "in court"),
+    ),
+}
+GROUP_PARTS: dict[str, tuple[str, ...]] = {"litigation": ("litigation.direct", "litigation.after_review")}
+
+COLUMNS: dict[str, Words] = {
+    "natural_person": Words(
+        ("自然人",), ("公民", "个人", "群众", "老百姓", "市民", "居民", "普通人"),
+        ("natural persons", "natural person", "individuals", "individual", "citizens", "private persons", "people"),
+    ),
+    "commercial": Words(
+        ("商业企业", "企业"), ("公司", "商家", "企业法人"),
+        ("businesses", "business", "companies", "company", "enterprises", "firms", "commercial"),
+    ),
+    "research": Words(
+        ("科研机构",), ("科研", "研究机构", "科研院所", "高校"),
+        ("research institutions", "research institutes", "research institution", "researchers"),
+    ),
+    "nonprofit": Words(
+        ("社会公益组织", "公益组织"), ("社会组织", "公益机构", "非营利组织"),
+        ("ngo", "ngos", "non-profit", "nonprofit", "charities", "non-profit organisations", "nonprofits"),
+    ),
+    "legal_service": Words(
+        ("法律服务机构",), ("律师事务所", "律所", "律师"),
+        ("law firms", "law firm", "lawyers", "legal services", "legal service providers"),
+    ),
+    "other_org": Words(
+        ("其他组织",), ("其他法人", "其它组织", "其他机构"), ("other organisations", "other organizations"),
+    ),
+    "upheld": Words(
+        ("结果维持", "维持"), ("被维持", "维持原决定", "维持原判"), ("upheld", "affirmed", "maintained", "uphold"),
+    ),
+    "corrected": Words(
+        ("结果纠正", "纠正"), ("被纠正", "纠错", "被纠错", "撤销", "被撤销", "改判", "输", "输了", "败诉"),
+        ("corrected", "overturned", "reversed", "revoked", "lost", "lose", "overruled", "struck down"),
+    ),
+    "other": Words(("其他结果",), (), ("other outcome", "other outcomes", "other result", "other results")),
+    "pending": Words(
+        ("尚未审结", "未审结"), ("还没审结", "没审结", "未结案", "还没结案", "审理中", "没有审结", "尚未结案"),
+        ("pending", "undecided", "not yet decided", "still pending", "unresolved"),
+    ),
+    "new_made": Words(("本年新制作", "新制作"), ("制作",), ("newly made", "newly make", "newly drafted", "made")),
+    "new_published": Words(("本年新公开", "新公开"), (), ("newly published", "newly disclosed")),
+    "total_published": Words(
+        ("对外公开总数量", "对外公开总数"), ("对外公开", "公开总数"), ("total published", "published in total"),
+    ),
+    "prior_items": Words(
+        ("上一年项目数量", "上年项目数"), ("上一年项目数", "原有项目", "上年项目数量", "项目数量上一年"),
+        ("items at end of last year", "items last year", "previous year items"),
+    ),
+    "change": Words(
+        ("本年增/减", "本年增减", "增/减"), ("增减", "增加或减少", "新增", "增加", "减少", "增加了", "减少了"),
+        ("change this year", "net change"),
+    ),
+    "decisions": Words(
+        ("处理决定数量", "处理决定", "本年处理决定数量"), ("决定数", "决定", "作出", "作出决定", "决定数量"),
+        ("decisions", "decision", "imposed", "impose", "decided"),
+    ),
+    "count": Words(
+        ("采购项目数量", "采购项目"), ("项目数", "项目数量", "项目", "批次"),
+        ("procurement items", "projects", "number of purchases", "items", "purchases made"),
+    ),
+    "amount_yuan": Words(
+        ("采购总金额", "采购金额"), ("金额", "总金额", "多少钱", "花了多少钱", "花费", "花了", "钱", "支出", "花"),
+        ("amount", "spending", "spent", "spend", "money", "cost", "how much"),
+    ),
+    "issued": Words(
+        ("本年制发件数", "本年制发"), ("制发", "新制发", "印发", "出台", "新发", "发", "新发布", "制定"),
+        ("issued", "newly issued"),
+        ("issue", "issues"),
+    ),
+    "repealed": Words(("本年废止件数", "本年废止"), ("废止", "废除", "作废"), ("repealed", "abolished", "repeal")),
+    "in_force": Words(
+        ("现行有效件数", "现行有效"), ("有效", "仍然有效", "生效"), ("in force", "valid", "currently valid", "effective"),
+    ),
+    "amount_wan": Words(
+        ("本年收费金额", "收费金额"), ("金额", "多少钱", "钱", "收了多少钱", "收入"),
+        ("amount", "money", "collected", "how much"),
+        ("收了",),
+    ),
+}
+# "total" (总计) is never needed: it is every block's default column, and a word of sums.
+
+# Words that make any reading a rate, with a figure named next to them ("予以公开的比例").
+RATIO: Words = Words(
+    (), ("比例", "占比", "比率", "百分比", "百分之多少", "百分之几", "多大比例", "几成", "占多少", "比重", "率"),
+    ("share", "percentage", "percent", "proportion", "ratio", "fraction", "rate", "how often", "%"),
+)
+
+RATES: dict[str, Words] = {
+    "substantive_disclosure": Words(
+        ("实质公开率",), ("实质公开比例", "实质性公开率", "实际公开率"),
+        ("substantive disclosure rate", "substantive disclosure"),
+    ),
+    "disclosure": Words(
+        ("公开率",), ("予以公开率", "全部公开率", "公开比例"), ("disclosure rate", "full disclosure rate"),
+    ),
+    "withholding": Words(("不予公开率",), ("不公开率", "拒绝公开率"), ("withholding rate", "refusal rate")),
+    "completion": Words(("办结率",), ("完成率", "办理率", "办结比例"), ("completion rate", "processing rate")),
+    "review_correction": Words(
+        ("复议纠错率", "行政复议纠错率"), ("复议纠正率", "复议被纠正率", "复议被纠错率", "复议纠错比例"),
+        ("reconsideration correction rate",),
+    ),
+    "litigation_correction": Words(
+        ("诉讼纠错率", "行政诉讼纠错率"), ("诉讼纠正率", "败诉率", "诉讼被纠正率"),
+        ("litigation correction rate",),
+    ),
+}
+# Said of either correction rate: the question must also say 复议 or 诉讼.
+CORRECTION_RATE: Words = Words(("纠错率",), ("纠正率", "被纠正率", "纠错比例"), ("correction rate",))
+
+FACTS: dict[str, Words] = {
+    "published": Words(
+        ("发布",), ("公布", "印发", "发出", "出", "发", "公开发布", "挂网", "上网", "发布日期", "发布时间"),
+        ("published", "publish", "publication", "released", "release", "issued"),
+    ),
+    "date": Words(
+        (), ("哪天", "哪一天", "什么时候", "何时", "日期", "几月几号", "几月几日", "几号", "时间", "啥时候", "发布日期",
+             "发布时间", "公布日期", "发布于"),
+        ("when", "date", "what date", "what day", "which day"),
+    ),
+    "on_time": Words(
+        ("按时",), ("准时", "及时", "按期", "如期", "没超期", "没逾期", "没有逾期"),
+        ("on time", "in time", "timely", "on schedule"),
+    ),
+    "late": Words(
+        ("逾期",), ("迟", "晚", "超期", "晚交", "迟交", "晚发", "迟了", "晚了", "过期", "延迟", "拖延", "超过截止日期"),
+        ("late", "overdue", "delayed", "missed the deadline", "after the deadline", "how late"),
+    ),
+    "days": Words((), ("几天", "多少天", "天数", "多久"), ("how many days", "days", "how late")),
+    "deadline": Words(
+        ("截止日期",), ("截止时间", "期限", "最晚", "最迟", "截止日", "截止", "规定时间"),
+        ("deadline", "due date", "due"),
+    ),
+    "template": Words(
+        ("模板",), ("格式", "版本", "版", "样式", "哪一版", "哪个版本", "模版", "新模板", "老模板", "旧模板", "新版", "旧版",
+                   "老版", "新格式", "旧格式", "老格式"),
+        ("template", "format", "version", "template version"),
+    ),
+    "table": Words((), ("表", "表格", "张表"), ("table", "tables")),
+    "missing": Words(
+        ("缺少",), ("缺", "缺失", "缺了", "少了", "漏了", "不全"),
+        ("missing", "lack", "lacks", "lacking", "without", "absent"),
+    ),
+    "complete": Words(("齐全",), ("完整", "全不全", "齐不齐", "都有", "齐"), ("complete", "all tables", "all three tables")),
+    "errors": Words(("错误",), ("错", "出错", "错了", "差错"), ("error", "errors", "mistakes", "mistake")),
+    "warnings": Words(("警告",), ("提醒",), ("warning", "warnings")),
+    "problems": Words(
+        ("问题",), ("毛病", "不一致", "对不上", "勾稽", "不平衡", "异常"),
+        ("problem", "problems", "inconsistent", "inconsistencies"),
+    ),
+    "inconsistent_tables": Words(
+        ("表格不一致",), ("表格对不上", "表格数字不一致", "勾稽关系错误", "表不一致"),
+        ("inconsistent tables", "tables inconsistent", "tables don't add up"),
+    ),
+}
+
+# Words that ask for the parts of a figure rather than the figure.
+DETAIL: Words = Words(
+    (), ("构成", "组成", "分布", "明细", "结构", "原因", "理由", "为什么", "各种", "详细", "详情", "具体", "类型",
+         "怎么处理", "如何处理", "怎么处理的", "都是谁", "谁来申请", "结果", "情况"),
+    ("breakdown", "by type", "split", "reasons", "why", "details", "by reason", "types", "end", "ended",
+     "turn out", "outcome", "outcomes", "results", "result"),
+)
+
+BREAKDOWNS: dict[str, Words] = {
+    "applicants": Words(
+        ("申请人构成", "申请人情况"),
+        ("申请人类型", "申请人分布", "申请人结构", "申请主体", "申请者构成", "谁申请", "申请人类别", "谁来申请的"),
+        ("applicant breakdown", "applicant types", "who applied", "by applicant"),
+        ("申请人", "applicants", "applicant"),
+    ),
+    "results": Words(
+        ("办理结果",),
+        ("处理结果", "答复结果", "办理情况", "处理情况", "结果分布", "都是怎么处理的", "怎么处理的", "如何处理的"),
+        ("handling results", "how requests were handled", "outcomes of requests"),
+    ),
+    "overview": Words(
+        ("主要数据",), ("关键数据", "主要指标", "概况", "总体情况", "概要", "摘要", "汇总", "基本情况"),
+        ("key figures", "summary", "overview", "key data"),
+    ),
+}
+
+# Words for one table as a whole: explained by any figure of that table.
+TOPICS: dict[str, Words] = {
+    "apply": Words(("依申请公开", "依申请"), ("政府信息公开申请", "信息公开申请", "公开申请", "申请公开"),
+                   ("disclosure requests", "information requests", "foi", "freedom of information"),
+                   ("申请", "request", "requests", "applications", "application")),
+    "review": Words(("行政复议、行政诉讼",), ("复议诉讼", "复议和诉讼", "复议、诉讼"), ("reconsideration and litigation",)),
+    "active": Words(("主动公开",), (), ("proactive disclosure", "proactively disclosed")),
+}
+# fmt: on
