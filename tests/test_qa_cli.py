@@ -31,8 +31,10 @@ def test_json_answer_with_value_unit_and_sources(db: str) -> None:
     code, out = ask(db, "定海区收到多少申请", "--json")
     assert code == 0
     data = json.loads(out)
-    assert set(data) >= {"answer", "value", "unit", "sources", "clarify"}
-    assert data["value"] == 34 and data["unit"] == "件" and data["clarify"] is None
+    assert set(data) >= {"answer", "value", "unit", "sources", "clarify", "kind", "items"}
+    assert (
+        data["value"] == 34 and data["unit"] == "件" and data["clarify"] is None and data["kind"] == "value"
+    )
     (source,) = data["sources"]
     assert source["key"] == "apply.new.total" and source["raw"] == "34" and source["table"] == "三"
     assert source["agency"] == "定海区" and source["year"] == 2020
@@ -45,16 +47,22 @@ def test_text_answer(db: str) -> None:
     assert "2660000 元（266 万元）" in out and "来源" in out
 
 
-def test_ranking_json_value_is_the_top_figure(db: str) -> None:
+def test_ranking_json_value_is_the_winners_figure_or_the_number_listed(db: str) -> None:
+    code, out = ask(db, "哪个单位行政处罚最多", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["kind"] == "rank" and data["value"] == 31552 and "定海区" in data["answer"]
+    assert data["items"][0]["agency"] == "定海区"
     code, out = ask(db, "top 3 by 行政处罚", "--json")
     data = json.loads(out)
-    assert code == 0 and data["value"] == 31552 and "定海区" in data["answer"]
+    assert code == 0 and data["kind"] == "rank" and data["value"] == 3
+    assert [i["value"] for i in data["items"][:2]] == [31552, 285]
 
 
 def test_count_json_value_is_the_count(db: str) -> None:
     code, out = ask(db, "有几个单位没有收到申请", "--json")
     data = json.loads(out)
-    assert code == 0 and data["value"] == 3 and data["unit"] == "个"
+    assert code == 0 and data["value"] == 3 and data["unit"] == "个" and data["kind"] == "count"
+    assert {i["agency"] for i in data["items"]} == {"白鹤街道", "椒江区行政服务中心", "瞻岐镇"}
 
 
 def test_clarification_then_choice(db: str) -> None:
@@ -71,14 +79,10 @@ def test_clarification_then_choice(db: str) -> None:
 def test_unanswerable_question_still_replies(db: str) -> None:
     code, out = ask(db, "今天天气怎么样", "--json")
     data = json.loads(out)
-    assert (
-        code == 0
-        and data["value"] is None
-        and data["sources"] == []
-        and "定海区收到多少申请" in data["answer"]
-    )
+    assert code == 0 and data["value"] is None and data["kind"] == "none" and data["sources"] == []
+    assert "没有记录" in data["answer"] and "定海区收到多少申请" in data["answer"]
 
 
 def test_lang_option(db: str) -> None:
     code, out = ask(db, "定海区收到多少申请", "--lang", "en")
-    assert code == 0 and "No year given" in out
+    assert code == 0 and "no year given" in out

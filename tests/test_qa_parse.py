@@ -1,188 +1,176 @@
-"""Reading questions (core.qa.parse) and the metric dictionary (core.qa.metrics), without a database."""
+"""Reading questions (core.qa.parse, core.qa.lexicon) and matching them against the question catalogue
+(core.templates.catalogue, core.qa.match), without a database."""
 
 from __future__ import annotations
 
 import pytest
 
-from core.qa.metrics import FAMILY_BY_ID, MetricQuery, metric_name, metrics, resolve, term_index
-from core.qa.parse import classify, detect_lang, find_region, normalize, read_question
-from core.templates import TEMPLATES
+from core.qa.match import match
+from core.qa.parse import Condition, detect_lang, normalize, read
+from core.templates.catalogue import by_id, cell, entries, strip_numbering
+from core.templates.national import TEMPLATES
+from core.templates.rates import RATES
 
 
-def read(question: str) -> tuple[str, ...]:
-    """The canonical keys a question asks for in a 2019-format report."""
-    q = read_question(normalize(question))
-    measure = resolve(q.metric, "2019")
-    return measure.keys if measure else ()
+def _match(
+    question: str, versions: tuple[str, ...] = ("2019", "2021"), taken: tuple[tuple[int, int], ...] = ()
+):
+    r = read(normalize(question), taken)
+    return match([t for t in r.tokens if t.has("concept")], versions=versions), r
 
 
-def test_every_template_key_has_names_in_both_languages() -> None:
-    keys = {c.key for t in TEMPLATES.values() for c in t.cells()}
-    assert set(metrics()) == keys
-    assert metric_name("apply.new.total") == "本年新收政府信息公开申请数量（总计）"
-    assert metric_name("apply.new.total", "en") == "new requests this year (total)"
-    assert metric_name("apply.withheld.state_secret.total") == "不予公开：属于国家秘密（总计）"
-    assert metric_name("extra.二.1") == "extra.二.1"
+# ---------------------------------------------------------------- the catalogue
+
+
+def test_every_cell_of_both_formats_is_in_the_catalogue_with_its_unit() -> None:
+    for template in TEMPLATES.values():
+        for c in template.cells():
+            entry = cell(c.key)
+            assert entry is not None and template.version in entry.versions
+            assert entry.unit == {"count": "件", "delta": "件", "yuan": "元", "wan": "万元"}[c.unit]
+    assert by_id()["apply.withheld.total"].keys["2021"] == tuple(
+        f"apply.withheld.{r}.total"
+        for r in ("state_secret", "prohibited_by_law", "security_stability", "third_party", "internal_affairs",
+                  "process_info", "enforcement_file", "inquiry")
+    )  # fmt: skip
+    assert by_id()["litigation.corrected"].keys["2019"] == (
+        "litigation.direct.corrected",
+        "litigation.after_review.corrected",
+    )
+    # 2021's （六）其他处理 is read from its three printed sub-rows.
+    assert len(by_id()["apply.other.total"].keys["2021"]) == 3
+
+
+def test_the_rates_are_those_of_core_templates_rates() -> None:
+    rates = {e.rate for e in entries() if e.kind == "rate"}
+    assert rates == set(RATES)
+    assert all(by_id()[f"rate.{r.id}"].unit == "%" for r in RATES)
+
+
+@pytest.mark.parametrize("version", ["2019", "2021"])
+def test_every_printed_label_reaches_its_cell(version: str) -> None:
+    """Row label (and column label) as the template prints them → exactly that cell, in Chinese and English."""
+    for c in TEMPLATES[version].cells():
+        if c.derived or strip_numbering(c.row.label) in ("总计", "其他"):
+            continue  # too generic to name a row on their own: asked back instead
+        zh = strip_numbering(c.row.label) + (
+            "" if c.column.key == "total" else strip_numbering(c.column.label)
+        )
+        en = c.row.en + ("" if c.column.key == "total" else f" {c.column.en}")
+        for question in (zh, en):
+            m, _ = _match(question, (version,))
+            assert m.status == "answer" and m.entry is not None and m.entry.id == c.key, (
+                question,
+                m.best[:3],
+            )
+
+
+def test_a_column_one_format_lacks_is_answered_from_its_equivalent() -> None:
+    issued = by_id()["active.normative_docs.issued"]
+    assert "2019" in issued.versions
+    assert issued.keys_for("2019") == (("active.normative_docs.new_made",), "active.normative_docs.new_made")
+    assert by_id()["active.procurement.count"].keys_for("2021") == ((), None)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def test_years_as_typed() -> None:
+    assert [y.year for y in read(normalize("2020年定海区")).years] == [2020]
+    assert [y.year for y in read(normalize("二〇二一年定海区")).years] == [2021]
+    assert [y.year for y in read(normalize("二零二零年")).years] == [2020]
+    assert [y.year for y in read(normalize("定海区20年收到的申请")).years] == [2020]
+    assert [y.year for y in read(normalize("定海区2019年和2020年")).years] == [2019, 2020]
+    assert read(normalize("超过2000件的单位")).years == []
+    assert [y.year for y in read(normalize("2020年报")).years] == [2020]
+    # 2019版 is a template, not a year
+    assert read(normalize("用的是2019版还是2021版模板")).years == []
+    assert [y.kind for y in read(normalize("去年比前年多收了多少")).years] == ["last", "before_last"]
+
+
+def test_conditions_tops_and_tables() -> None:
+    assert read(normalize("收到申请超过10件的单位")).condition == Condition(">", 10)
+    assert read(normalize("行政复议3件以上的单位")).condition == Condition(">=", 3)
+    assert read(normalize("超过二十件")).condition == Condition(">", 20)
+    assert read(normalize("at least 30 requests")).condition == Condition(">=", 30)
+    assert read(normalize("实质公开率超过50%")).condition == Condition(">", 50, percent=True)
+    assert read(normalize("前三名")).top == 3
+    assert read(normalize("top 5 by penalties")).top == 5
+    assert read(normalize("收申请最多的三个单位")).top == 3
+    assert read(normalize("瞻岐镇有表三吗")).table == "三"
+    assert read(normalize("which reports lack table 4")).table == "四"
+    assert read(normalize("保护第三方合法权益")).table is None  # 第三方 is not table 三
+
+
+def test_typos_homophones_and_misspellings() -> None:
+    r = read(normalize("定海区予以工开几件"))
+    (token,) = [t for t in r.tokens if t.has("concept")]
+    assert token.fuzzy and token.term == "予以公开"
+    r = read(normalize("how many did dinghai recieve"))
+    assert any(t.fuzzy and t.term == "receive" for t in r.tokens)
+    # A rare reading is not a homophone: 有什么 is not 为什么.
+    assert not any(t.fuzzy for t in read(normalize("有什么变化")).tokens)
+
+
+def test_words_nothing_explains_are_left_over() -> None:
+    r = read(normalize("定海区收到多少封信访信件"), [(0, 3)])
+    assert [c.text for c in r.leftovers] == ["封", "信"]
+    assert [c.text for c in read(normalize("定海区的局长是谁"), [(0, 3)]).leftovers] == ["长"]
+    # 定海去: a lone character after a name that sounds like its suffix is a typo of it.
+    assert read(normalize("定海去收到多少申请"), [(0, 2)]).leftovers == []
+    # An unknown name takes its suffix: 公安局, not 公安 + the kind "局".
+    r = read(normalize("公安局收到多少申请"))
+    assert [(c.text, c.name_like) for c in r.leftovers] == [("公安局", True)] and not r.kinds()
+    r = read(normalize("how many requests did the ouhai district government receive"))
+    assert [c.text for c in r.leftovers] == ["ouhai district government"]
+
+
+def test_language() -> None:
+    assert detect_lang(normalize("top 3 by 行政处罚")) == "en"
+    assert detect_lang(normalize("定海区收到多少申请")) == "zh"
+
+
+# ---------------------------------------------------------------- matching
 
 
 @pytest.mark.parametrize(
-    ("words", "key"),
+    ("question", "entry"),
     [
-        (("公民", "个人", "自然人", "natural persons", "individuals"), "apply.new.natural_person"),
-        (("企业", "商业企业", "businesses", "companies"), "apply.new.commercial"),
-        (("律师事务所", "law firms"), "apply.new.legal_service"),
-    ],
-)
-def test_applicant_synonyms(words: tuple[str, ...], key: str) -> None:
-    for word in words:
-        assert read(f"收到{word}的申请") == (key,), word
-
-
-@pytest.mark.parametrize(
-    ("question", "key"),
-    [
-        ("全部公开多少件", "apply.disclosed.total"),
-        ("予以公开多少件", "apply.disclosed.total"),
-        ("how many were fully disclosed", "apply.disclosed.total"),
-        ("办结多少件", "apply.total.total"),
-        ("办理了多少申请", "apply.total.total"),
-        ("处理总数", "apply.total.total"),
-        ("how many requests were processed", "apply.total.total"),
-        ("上年结转多少", "apply.carried_over.total"),
-        ("requests carried over from last year", "apply.carried_over.total"),
-        ("结转下年度多少", "apply.carried_forward.total"),
-        ("requests carried into next year", "apply.carried_forward.total"),
-        ("行政复议多少件", "review.total"),
-        ("reconsideration cases", "review.total"),
-        ("复议被纠正几件", "review.corrected"),
-        ("直接起诉多少件", "litigation.direct.total"),
-        ("行政处罚", "active.penalty.decisions"),
-        ("penalty decisions", "active.penalty.decisions"),
-        ("行政许可", "active.licensing.decisions"),
-        ("licensing", "active.licensing.decisions"),
-        ("采购金额", "active.procurement.amount_yuan"),
-        ("procurement amount", "active.procurement.amount_yuan"),
         ("收到多少申请", "apply.new.total"),
-        ("受理了几件", "apply.new.total"),
-        ("新收申请", "apply.new.total"),
-        ("how many requests received", "apply.new.total"),
+        ("还没办完转到明年的有几件", "apply.carried_forward.total"),
+        ("因为不掌握信息而没法提供的有几件", "apply.unavailable.not_held.total"),
+        ("无法提供的一共几件", "apply.unavailable.total"),
+        ("企业申请了多少", "apply.new.commercial"),
+        ("办结了多少申请", "apply.total.total"),
+        ("直接告到法院的有几件", "litigation.direct.total"),
+        ("打了几场官司", "litigation.total"),
+        ("复议纠错率是多少", "rate.review_correction"),
+        ("What share of requests did they fully disclose?", "rate.disclosure"),
+        ("予以公开和部分公开的比例", "rate.substantive_disclosure"),
+        ("年报是哪天发布的", "fact.published_on"),
+        ("截止日期是哪天", "fact.deadline"),
+        ("逾期了几天", "fact.days_late"),
+        ("按时发布了吗", "fact.on_time"),
+        ("用的哪个版本的模板", "fact.template"),
+        ("申请人构成", "breakdown.applicants"),
+        ("不予公开的原因分布", "breakdown.withheld"),
+        ("规范性文件", "row.active.normative_docs"),
     ],
 )
-def test_synonyms_reach_the_canonical_key(question: str, key: str) -> None:
-    assert read(question) == (key,)
+def test_the_clear_winner(question: str, entry: str) -> None:
+    m, _ = _match(question)
+    assert m.status == "answer" and m.entry is not None and m.entry.id == entry, m.best[:3]
 
 
-def test_lawsuits_are_both_kinds_added() -> None:
-    for question in ("起诉多少件", "诉讼多少件", "how many lawsuits"):
-        assert read(question) == ("litigation.direct.total", "litigation.after_review.total")
-        assert resolve(read_question(normalize(question)).metric, "2019").combine == "sum"
+def test_two_readings_that_fit_equally_are_asked_about() -> None:
+    m, _ = _match("被纠正了几件")
+    assert m.status == "partial"
+    assert {s.entry.id for s in m.best} >= {"review.corrected", "litigation.corrected"}
+    m, _ = _match("纠错率")
+    assert {s.entry.id for s in m.best} == {"rate.review_correction", "rate.litigation_correction"}
 
 
-def test_normative_documents_follow_the_template() -> None:
-    q = MetricQuery(rows=("active.normative_docs",))
-    old, new = resolve(q, "2019"), resolve(q, "2021")
-    assert old is not None and new is not None
-    assert old.keys == tuple(
-        f"active.normative_docs.{c}" for c in ("new_made", "new_published", "total_published")
-    )
-    assert new.keys == tuple(f"active.normative_docs.{c}" for c in ("issued", "repealed", "in_force"))
-    issued = resolve(MetricQuery(rows=("active.normative_docs",), columns=("issued",)), "2019")
-    assert issued is not None and issued.keys == ("active.normative_docs.new_made",) and issued.notes_zh
-
-
-def test_template_differences() -> None:
-    procurement = MetricQuery(rows=("active.procurement",), columns=("amount_yuan",))
-    assert resolve(procurement, "2021") is None
-    fees = MetricQuery(rows=("active.fees",))
-    assert resolve(fees, "2021").keys == ("active.fees.amount_wan",)  # type: ignore[union-attr]
-    assert resolve(fees, "2019").keys == ("active.fees.prior_items", "active.fees.change")  # type: ignore[union-attr]
-    other = resolve(MetricQuery(rows=("apply.other",)), "2021")
-    assert other is not None and other.keys == tuple(
-        f"apply.other.{p}.total" for p in ("no_correction", "unpaid_fee", "other")
-    )
-    assert resolve(MetricQuery(rows=("apply.other",)), "2019").keys == ("apply.other.total",)  # type: ignore[union-attr]
-
-
-def test_families() -> None:
-    applicants = resolve(MetricQuery(families=("applicants",)), "2021")
-    assert applicants is not None and len(applicants.items) == 6
-    withheld = resolve(MetricQuery(families=("withheld",)), "2019")
-    assert withheld is not None and [i.keys[0] for i in withheld.items] == [
-        f"apply.{r}.total"
-        for i in FAMILY_BY_ID["withheld"].items
-        for r in (i.rows[0].removeprefix("apply."),)
-    ]
-    results = resolve(MetricQuery(families=("results",)), "2021")
-    assert results is not None and len(results.items[2].keys) == 8  # 不予公开: the 8 reasons added up
-
-
-def test_terms_are_normalised() -> None:
-    index = term_index()
-    assert all(t == normalize(t) for t in index)
-    assert "其他" not in index  # a row, a column and a word: too generic alone
-
-
-@pytest.mark.parametrize(
-    ("question", "kind", "agencies"),
-    [
-        ("定海区收到多少申请", "value", 1),
-        ("哪个单位收到的申请最多", "rank", 0),
-        ("top 3 by 行政处罚", "rank", 0),
-        ("所有单位一共收到多少申请", "sum", 0),
-        ("平均每个单位收到多少申请", "average", 0),
-        ("有几个单位没有收到申请", "count", 0),
-        ("哪些单位没有收到申请", "list", 0),
-        ("compare 白鹤街道 and 瞻岐镇", "compare", 2),
-        ("定海区历年收到的申请", "compare", 1),
-        ("定海区的报告有问题吗", "compliance", 1),
-        ("哪些报告的表格不一致", "compliance", 0),
-        ("which reports are missing table 三", "compliance", 0),
-        ("你能回答什么", "help", 0),
-        ("有哪些单位", "agencies", 0),
-        ("list agencies in 2020", "agencies", 0),
-        ("今天天气怎么样", "unknown", 0),
-    ],
-)
-def test_classify(question: str, kind: str, agencies: int) -> None:
-    text = normalize(question)
-    assert classify(read_question(text, (), find_region(text)), agencies) == kind
-
-
-def test_years_and_relative_years() -> None:
-    assert read_question(normalize("2020年定海区")).years == (2020,)
-    assert read_question(normalize("二〇二一年定海区")).years == (2021,)
-    assert read_question(normalize("定海区2019年和2020年")).years == (2019, 2020)
-    assert read_question(normalize("超过2000件的单位")).years == ()
-    q = read_question(normalize("定海区去年收到多少申请"))
-    assert q.years == () and q.year_word == "去年" and q.metric.rows == ("apply.new",)
-    assert read_question(normalize("前年的行政复议")).year_offset == -1
-
-
-def test_conditions_and_limits() -> None:
-    q = read_question(normalize("收到申请超过10件的单位"))
-    assert q.condition is not None and (q.condition.op, q.condition.value) == (">", 10)
-    assert read_question(normalize("前三名")).limit == 3
-    assert read_question(normalize("top 5 by penalties")).limit == 5
-    zero = read_question(normalize("有几个单位没有收到申请"))
-    assert zero.condition is not None and (zero.condition.op, zero.condition.value) == ("=", 0)
-
-
-def test_regions() -> None:
-    region = find_region(normalize("鄞州区各街道的申请数"))
-    assert region is not None and (region.text, region.kind) == ("鄞州区", "街道")
-    region = find_region(normalize("2020年宁波市鄞州区哪个镇收到的申请最多"))
-    assert region is not None and (region.text, region.kind) == ("宁波市鄞州区", "镇")
-    region = find_region(normalize("subdistricts in 鄞州区"))
-    assert region is not None and region.kind == "街道"
-    assert find_region(normalize("定海区收到多少申请")) is None
-
-
-def test_language_and_leftovers() -> None:
-    assert detect_lang("how many requests did 定海区 receive") == "en"
-    assert detect_lang("定海区收到多少申请") == "zh"
-    assert detect_lang("top 3 by 行政处罚") == "en"
-    # Whatever is not vocabulary is a candidate name for the agency resolver.
-    assert read_question(normalize("请问定海去收到多少申请")).leftovers == ("定海去",)
-    assert read_question(normalize("how many requests did dinghai district receive")).leftovers == (
-        "dinghai district",
-    )
+def test_a_figure_a_rate_does_not_define_is_not_answered_with_the_count() -> None:
+    """部分公开的比例 is no defined rate: never the 部分公开 count instead."""
+    m, _ = _match("部分公开的比例")
+    assert m.status != "answer"

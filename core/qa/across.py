@@ -14,7 +14,7 @@ from typing import Any
 
 from core.qa import queries, when
 from core.qa.facts import ReportFacts, report_facts
-from core.qa.figures import ReportReader, cell_source, table_of, unit_of
+from core.qa.figures import ReportReader, cell_source, finding_source, table_of, unit_of
 from core.qa.match import match
 from core.qa.parse import Condition
 from core.qa.queries import AgencyRow, ReportRef
@@ -593,7 +593,47 @@ async def _facts(
     items = [{"agency": names[r.agency_id].short_name, "agency_name": names[r.agency_id].name, "agency_id": r.agency_id,
               "year": r.year, "value": facts[r.id].days_late if entry.id == "fact.late" else None} for r in holding[:MAX_ITEMS]]  # fmt: skip
     counting = bool({"count", "how_many"} & flags)
-    return ctx.reply(lines, kind="count" if counting else "list", value=len(holding), unit="份", items=items)
+    sources = await _finding_sources(ctx, entry, holding[:SOURCE_LIMIT], names)
+    return ctx.reply(
+        lines,
+        kind="count" if counting else "list",
+        value=len(holding),
+        unit="份",
+        items=items,
+        sources=sources,
+    )
+
+
+_FINDING_KINDS = {
+    "fact.errors": ("error",),
+    "fact.problems": ("error", "warning"),
+    "fact.warnings": ("warning",),
+    "fact.inconsistent_tables": ("error",),
+    "fact.tables": ("error",),
+}
+
+
+async def _finding_sources(
+    ctx: Context, entry: Entry, reports: list[ReportRef], names: dict[int, AgencyRow]
+) -> list[dict[str, Any]]:
+    """The findings behind a list of reports with errors, inconsistent tables or a missing table."""
+    severities = _FINDING_KINDS.get(entry.id)
+    if not severities:
+        return []
+    found = await queries.findings(ctx.session, [r.id for r in reports])
+    out = []
+    for r in reports:
+        for f in found.get(r.id, []):
+            if f.severity not in severities:
+                continue
+            if entry.id == "fact.inconsistent_tables" and not f.code.startswith(
+                ("table2.", "table3.", "table4.")
+            ):
+                continue
+            if entry.id == "fact.tables" and f.code != queries.MISSING_TABLE_CODE:
+                continue
+            out.append(finding_source(names[r.agency_id], r, f))
+    return out
 
 
 def _fact_words(ctx: Context, entry: Entry, table: str | None, negative: bool) -> str:

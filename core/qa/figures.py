@@ -98,6 +98,22 @@ def prose_source(agency: AgencyRow, report: ReportRef, fact: ProseFact, table: s
     }
 
 
+def finding_source(agency: AgencyRow, report: ReportRef, f: FindingRow) -> dict[str, Any]:
+    """A finding as the source of a compliance answer."""
+    return {
+        "kind": "finding",
+        "agency": agency.short_name,
+        "agency_name": agency.name,
+        "agency_id": agency.id,
+        "year": report.year,
+        "report_id": report.id,
+        "code": f.code,
+        "severity": f.severity,
+        "message": f.message,
+        "cells": list(f.cells),
+    }
+
+
 def report_source(agency: AgencyRow, report: ReportRef) -> dict[str, Any]:
     """A report as the source of a fact about it (its date, template, tables)."""
     return {

@@ -58,6 +58,7 @@ class Token:
         return [m.value for m in self.meanings if m.kind == kind]
 
 
+_INNER = frozenset("/、·-")  # separators inside terms
 _UNIT = re.compile(r"[\u3400-\u9fff]|[a-z][a-z'\-]*|\d+(?:\.\d+)?|%|\S")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -148,8 +149,9 @@ def warm() -> None:
 
 @lru_cache(maxsize=8192)
 def readings(char: str) -> frozenset[str]:
-    """Every toneless pinyin reading of one character (行 → xing, hang)."""
-    return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
+    """The usual toneless pinyin reading of one character. Rare readings are left out: 有 also reads "wei",
+    which made 有什么 a homophone of 为什么."""
+    return frozenset(pinyin(char, style=Style.NORMAL, heteronym=False)[0])
 
 
 @lru_cache(maxsize=4096)
@@ -208,6 +210,8 @@ def segment(text: str, free: Sequence[bool]) -> tuple[list[Token], list[Unit]]:
     uncovered: list[Unit] = []
     run: list[Unit] = []
     for u in [*all_units, None]:
+        if u is not None and u.kind == "sep" and u.form in _INNER:
+            continue  # 本年增/减, 行政复议、行政诉讼: a term goes on across these
         if u is None or u.kind == "sep" or (run and _gap(text, run[-1], u, free)):
             t, rest = _cover(text, run)
             tokens += t

@@ -34,7 +34,13 @@ class Scored:
     @property
     def rank(self) -> tuple[float, ...]:
         defaults = self.need.defaults if self.need else 9
-        return (self.covered, self.firm, -defaults, self.relevance, len(self.need.concepts) if self.need else 0)
+        return (
+            self.covered,
+            self.firm,
+            -defaults,
+            self.relevance,
+            len(self.need.concepts) if self.need else 0,
+        )
 
 
 @dataclass
@@ -70,7 +76,9 @@ def score(entry: Entry, tokens: Sequence[Token]) -> Scored:
     firmly = {m.value for t in tokens for m in t.meanings if m.kind == "concept" and not m.soft}
     firm = any(n.concepts <= firmly for n in met)
     relevance = len(entry.concepts & named)
-    return Scored(entry, covered, need is not None and not unexplained, tuple(unexplained), need, relevance, firm)
+    return Scored(
+        entry, covered, need is not None and not unexplained, tuple(unexplained), need, relevance, firm
+    )
 
 
 def match(

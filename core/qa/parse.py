@@ -122,7 +122,9 @@ _EN_NUMBERS = {
     )
 }
 _TABLE_ID = r"[二三四234]|two|three|four|ii|iii|iv|2|3|4"
-_TABLE = re.compile(rf"(?:表格?|第)\s*(?P<t>[二三四234])\s*(?:张表|表|部分)?|table\s*(?P<e>{_TABLE_ID})\b")
+_TABLE = re.compile(
+    rf"表格?\s*(?P<t>[二三四234])|第\s*(?P<t2>[二三四234])\s*(?:张表|个表|表|部分)|table\s*(?P<e>{_TABLE_ID})\b"
+)
 _TABLE_NAMES = {"2": "二", "3": "三", "4": "四", "two": "二", "three": "三", "four": "四", "ii": "二", "iii": "三",
                 "iv": "四", "二": "二", "三": "三", "四": "四"}  # fmt: skip
 _VERSION = re.compile(r"(?:20\d{2}|[〇零一二三四五六七八九]{4})\s*年?\s*版")
@@ -197,7 +199,7 @@ def _top(mask: _Mask) -> int | None:
 
 def _table(mask: _Mask) -> tuple[str | None, tuple[int, int] | None]:
     for m in mask.finditer(_TABLE):
-        return _TABLE_NAMES[m.group("t") or m.group("e")], m.span()
+        return _TABLE_NAMES[m.group("t") or m.group("t2") or m.group("e")], m.span()
     return None, None
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from core.qa import queries
 from core.qa.facts import ReportFacts, report_facts
-from core.qa.figures import Figure, ReportReader, report_source, template_of
+from core.qa.figures import Figure, ReportReader, finding_source, report_source, template_of
 from core.qa.match import Match, match
 from core.qa.parse import Chunk
 from core.qa.queries import AgencyRow, ReportRef
@@ -15,7 +15,7 @@ from core.qa.reply import Answer, Context, Option
 from core.qa.scope import division, tier_of
 from core.qa.understand import concept_tokens, entry_options, names_figure, restate, split_and
 from core.qa.when import pick_report
-from core.qa.wording import amount, number, percent_text, plain
+from core.qa.wording import amount, examples, number, percent_text, plain
 from core.templates.catalogue import Entry
 from core.templates.catalogue import entry as by_id
 from core.templates.rates import compute
@@ -39,14 +39,19 @@ async def not_recorded(ctx: Context, chunks: list[Chunk]) -> Answer:
             f"The annual report does not record that (not understood: {', '.join(c.text for c in chunks)}).",
         )
     ]
+    return ctx.refuse([*lines, *closest(ctx, options)], options or None)
+
+
+def closest(ctx: Context, options: list[Option]) -> list[str]:
+    """What a refusal offers: the closest figures (as buttons), else example questions."""
     if options:
-        lines.append(
+        return [
             ctx.tr(
                 "最接近的数字：" + "、".join(o.label for o in options),
                 "Closest figures: " + "; ".join(o.label for o in options),
             )
-        )
-    return ctx.refuse(lines, options or None)
+        ]
+    return [ctx.tr("可以这样问：", "Try for example:"), *examples(ctx.lang)[:4]]
 
 
 def figure_match(ctx: Context, versions: tuple[str, ...], intents: frozenset[str] = SINGLE_INTENTS) -> Match:
@@ -109,8 +114,10 @@ async def _others(ctx: Context, named: Any) -> list[Option]:
     """Other agencies of a region named as its government (普陀区 → 普陀区人民政府; the others offered)."""
     agency = named.row
     others = list(named.others)
+    if ctx.choice.agencies:
+        return []  # chosen from a pick-list already
     if not others and division(named.typed) and tier_of(agency.name) == "government":
-        rows = await queries.agency_rows(ctx.session, queries.agencies_in(named.typed))
+        rows = await queries.agency_rows(ctx.session, queries.agencies_in(agency.region or named.typed))
         others = [a for a in rows if a.id != agency.id]
         if others:
             ctx.understood.append(
@@ -147,14 +154,7 @@ def not_understood(ctx: Context, m: Match) -> Answer:
         )
         return Answer(text, clarify=options, kind="clarify")
     lines = [ctx.tr("年报里没有记录这一项。", "The annual report does not record that.")]
-    if options:
-        lines.append(
-            ctx.tr(
-                "最接近的数字：" + "、".join(o.label for o in options),
-                "Closest figures: " + "; ".join(o.label for o in options),
-            )
-        )
-    return ctx.refuse(lines, options or None)
+    return ctx.refuse([*lines, *closest(ctx, options)], options or None)
 
 
 # ---------------------------------------------------------------- figures
@@ -440,12 +440,7 @@ async def _findings(ctx: Context, reader: ReportReader, fact: str, facts: Report
         chosen = [f for f in chosen if f.code.startswith(("table2.", "table3.", "table4."))]
     what = {"errors": ("错误", "errors"), "warnings": ("警告", "warnings"), "problems": ("错误或警告", "errors or warnings"),
             "inconsistent_tables": ("表格不一致", "inconsistent tables")}[fact]  # fmt: skip
-    sources = [
-        {"kind": "finding", "agency": reader.agency.short_name, "agency_name": reader.agency.name,
-         "agency_id": reader.agency.id, "year": reader.report.year, "report_id": reader.report.id,
-         "code": f.code, "severity": f.severity, "message": f.message, "cells": list(f.cells)}
-        for f in chosen
-    ]  # fmt: skip
+    sources = [finding_source(reader.agency, reader.report, f) for f in chosen]
     lines = [
         ctx.tr(
             f"{head}报告有 {len(chosen)} 个{what[0]}" + ("：" if chosen else "。"),

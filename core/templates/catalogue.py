@@ -210,6 +210,9 @@ def _cells() -> dict[str, Entry]:
                         accepts = {f"row:{row_id}", f"col:{column.key}", _TOPIC[table.id]}
                         if group:
                             accepts.add(f"row:{group}")
+                        parent = row_id.rsplit(".", 1)[0]
+                        if any(_row_id(block, r) == parent for r in block.rows):
+                            accepts.add(f"row:{parent}")  # 其他处理's sub-rows: 不再处理 explained
                         found[key] = Entry(
                             key, "cell", zh, en, UNIT_TEXT[column.unit],
                             _cell_needs(f"row:{row_id}", column.key, block), frozenset(accepts),

@@ -114,7 +114,8 @@ ROWS: dict[str, Words] = {
         ("confirm or re-issue", "re-issue", "reissue"),
     ),
     "apply.other": Words(
-        ("其他处理",), ("其他方式处理", "另行处理"), ("other handling", "handled otherwise", "otherwise handled"),
+        ("其他处理",), ("其他方式处理", "另行处理", "不再处理", "行政机关不再处理"),
+        ("other handling", "handled otherwise", "otherwise handled", "no longer processed"),
     ),
     "apply.other.no_correction": Words(
         ("逾期不补正",), ("不补正", "没补正", "没有补正", "未补正", "不补充材料"),

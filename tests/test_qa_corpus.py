@@ -1,0 +1,56 @@
+"""The question corpus (tests/qa_corpus): the development part, on SQLite and PostgreSQL.
+
+Expected values come from the stored cells and the world's declarations (tests/qa_corpus/harness.py), never
+from the Q&A code. The held-back test part is run only by ``make bench`` (qa_test_accuracy,
+qa_test_wrong_number), which prints aggregate figures and no item.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from qa_support import BACKENDS, module_database
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "qa_corpus"))
+
+from harness import build_world, load, run  # noqa: E402
+
+from core.storage.db import open_db  # noqa: E402
+
+MIN_DEV_ACCURACY = 98.0
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def world_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with module_database(request, tmp_path_factory.mktemp("corpus")) as url:
+        asyncio.run(build_world(url))
+        yield url
+
+
+def test_the_split_is_fixed_and_large_enough() -> None:
+    dev, test = load("dev"), load("test")
+    assert len(dev) + len(test) >= 800 and len(test) >= 250
+    assert not {i.id for i in dev} & {i.id for i in test}
+    refusals = sum(i.op == "none" for i in dev) + sum(i.op == "none" for i in test)
+    assert refusals >= 80
+
+
+async def test_qa_dev_corpus(world_url: str) -> None:
+    async with open_db(world_url) as sf:
+        score = await run(sf, load("dev"))
+    failures = [
+        f"{o.item.id} {o.item.question} => {o.item.expected}: {o.reply['kind']} {o.reply['value']!r} ({o.verdict.why})"
+        for o in score.outcomes
+        if not o.verdict.right
+    ]
+    wrong = [
+        f
+        for o, f in zip([o for o in score.outcomes if not o.verdict.right], failures, strict=True)
+        if o.verdict.wrong_number
+    ]
+    assert not wrong, "\n".join(wrong)
+    assert score.accuracy >= MIN_DEV_ACCURACY, f"{score.accuracy:.1f}%\n" + "\n".join(failures)
