@@ -106,8 +106,8 @@ def test_typos_homophones_and_misspellings() -> None:
     r = read(normalize("定海区予以工开几件"))
     (token,) = [t for t in r.tokens if t.has("concept")]
     assert token.fuzzy and token.term == "予以公开"
-    r = read(normalize("how many did dinghai recieve"))
-    assert any(t.fuzzy and t.term == "receive" for t in r.tokens)
+    r = read(normalize("how many did dinghai proccess"))
+    assert any(t.fuzzy and t.term == "process" for t in r.tokens)
     # A rare reading is not a homophone: 有什么 is not 为什么.
     assert not any(t.fuzzy for t in read(normalize("有什么变化")).tokens)
 

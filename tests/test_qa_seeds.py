@@ -21,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core.qa.answer import Answer, answer
 from core.storage.db import open_db
 
-
 NOW = datetime(2021, 6, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
