@@ -22,7 +22,7 @@ from core.qa.reply import Answer, Choice, Context, Named, Option
 from core.qa.scope import Scope, region_agency, scope_of
 from core.qa.wording import help_text, tr, unknown_text
 from core.settings import get_settings
-from core.storage.agencies import find_agencies_in_text
+from core.storage.agencies import find_agencies_in_text, find_named_agencies
 from core.templates.catalogue import entry as catalogue_entry
 
 __all__ = ["Answer", "Option", "answer"]
@@ -37,7 +37,8 @@ MANY = {"rank", "rank_asc", "ranking", "count", "each"}
 async def _understand(
     session: AsyncSession, text: str, choice: Choice, lang: str | None, now: datetime
 ) -> tuple[Context, list[Chunk]]:
-    mentions = await find_agencies_in_text(session, text)
+    # Exact names through the database's indexes first: no name index to build for most questions.
+    mentions = await find_named_agencies(session, text) or await find_agencies_in_text(session, text)
     named = await mentions_to_named(session, mentions)
     reading = read(text, [m.span for m in mentions])
     unexplained: list[Chunk] = []

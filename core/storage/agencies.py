@@ -24,7 +24,7 @@ from typing import Any, Literal, Protocol
 
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
-from sqlalchemy import Select, String, case, cast, func, select
+from sqlalchemy import Select, String, case, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -643,6 +643,69 @@ async def _with_index(session_or_sf: Sessionish) -> NameIndex:
         return await _index(session_or_sf)
     async with session_or_sf() as session:
         return await _index(session)
+
+
+# ---------------------------------------------------------------- exact names, without the index
+
+_NAME_ENDS = frozenset("区县市旗镇乡局委办室心处所站院队会厅道府司")
+_LONGEST_NAME = 30
+
+
+async def find_named_agencies(session: AsyncSession, text: str) -> list[AgencyMention] | None:
+    """Agencies named in ``text`` by their full printed name or their short name, looked up through the
+    agency table's own indexes (no name index to build: a fresh process answers its first question at once).
+
+    Conservative: None whenever the full scan (``find_agencies_in_text``) could read the text otherwise —
+    nothing found, a name shared by several agencies, a division or an unknown name written against the
+    found one (象山县 + 政务服务办公室, 定海区 + 盐仓街道). Names it does not know are left to the caller.
+    """
+    flat, offsets = _flatten(text)
+    spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for i in range(len(flat)):
+        for j in range(i + 2, min(len(flat), i + _LONGEST_NAME) + 1):
+            if flat[j - 1] in _NAME_ENDS:
+                spans[flat[i:j]].append((i, j))
+    if not spans:
+        return None
+    # A printed name that canon() shortens (X人民政府 → X) is found by its printed forms as well.
+    asked = {*spans, *(f"{s}{tail}" for s in spans for tail in ("人民政府", "政府"))}
+    rows = (
+        await session.execute(
+            select(Agency.id, Agency.name, Agency.short_name, Agency.region).where(
+                or_(Agency.name.in_(asked), Agency.short_name.in_(asked))
+            )
+        )
+    ).all()
+    owners: dict[str, set[int]] = defaultdict(set)
+    agencies = {}
+    for row in rows:
+        agencies[row.id] = row
+        for printed in (row.name, row.short_name):
+            owners[canon(printed)].add(row.id)
+    found = [(i, j, s) for s, places in spans.items() if canon(s) in owners for i, j in places]
+    if not found:
+        return None
+    chosen: list[tuple[int, int, str]] = []
+    for i, j, s in sorted(found, key=lambda f: (f[0] - f[1], f[0])):
+        if all(j <= a or i >= b for a, b, _ in chosen):
+            chosen.append((i, j, s))
+    mentions = []
+    for i, j, s in sorted(chosen):
+        ids = owners[canon(s)]
+        before = flat[i - 1] if i else ""
+        unknown_tail = _UNKNOWN_TAIL.match(flat, j, len(flat))
+        if (
+            len(ids) != 1
+            or (before and re.match(_PLAIN, before))
+            or (unknown_tail and len(unknown_tail.group(1)) >= 3)
+        ):
+            return None
+        row = agencies[next(iter(ids))]
+        agency = Agency(id=row.id, name=row.name, short_name=row.short_name, region=row.region)
+        end = _past_tails(flat, j)
+        start, stop = offsets[i], offsets[end - 1] + 1
+        mentions.append(AgencyMention((start, stop), text[start:stop], AgencyMatch("exact", s, agency)))
+    return mentions
 
 
 async def warm_agency_index(session_or_sf: Sessionish) -> int:
