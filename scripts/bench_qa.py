@@ -187,6 +187,7 @@ class Probe:
     sql: str  # hand-written, fetching the figures the answer shows
     params: tuple[object, ...] = ()
     same_value: bool = True  # the answer's value is the first column of the query's first row
+    answer_kind: str | None = None  # the Answer.kind expected (None: any answer)
 
 
 # Agency first, then its reports, then their cells: SQLite keeps the join order of a CROSS JOIN, as one
@@ -245,17 +246,37 @@ def probes(agencies: int) -> list[Probe]:
         Probe("ranking (English)", "top 3 by 行政处罚",
               f"SELECT c.value, r.agency_id {_RANKED} WHERE c.key = ? "
               "AND r.year = (SELECT max(year) FROM report WHERE is_current) ORDER BY c.value DESC LIMIT 3",
-              ("active.penalty.decisions",)),
+              ("active.penalty.decisions",), same_value=False, answer_kind="rank"),
+        Probe("ranking by kind", f"{year}年哪个街道收到的申请最多",
+              f"SELECT c.value, r.agency_id {_RANKED} JOIN agency AS a ON a.id = r.agency_id "
+              "WHERE c.key = ? AND r.year = ? AND a.name LIKE '%街道%' ORDER BY c.value DESC LIMIT 1",
+              (_NEW, year), answer_kind="rank"),
         Probe("sum", f"{year}年所有单位共收到多少申请",
               f"SELECT sum(c.value), count(*) {_YEAR} AND c.key = ?", (year, _NEW)),
         Probe("average", f"{year}年平均每个单位收到多少申请",
-              f"SELECT avg(c.value), count(*) {_YEAR} AND c.key = ?", (year, _NEW)),
+              f"SELECT round(avg(c.value), 1), count(*) {_YEAR} AND c.key = ?", (year, _NEW)),
         Probe("count", f"{year}年有几个单位没有收到申请",
               f"SELECT count(*) {_RANKED} WHERE c.key = ? AND r.year = ? AND c.value = 0", (_NEW, year)),
         Probe("region filter", f"{place}各街道的申请数",
-              f"SELECT sum(c.value), count(*) FROM agency AS a {_CURRENT} WHERE a.region LIKE ? "
+              f"SELECT count(*), sum(c.value) FROM agency AS a {_CURRENT} WHERE a.region LIKE ? "
               "AND a.short_name LIKE '%街道' AND r.year = ? AND c.key = ?",
-              (f"%{place}%", latest, _NEW)),
+              (f"%{place}%", latest, _NEW), answer_kind="list"),
+        Probe("rate", f"{finance.short_name}{year}年的实质公开率",
+              "SELECT round(100.0 * sum(CASE WHEN c.key IN (?, ?) THEN c.value ELSE 0 END) / "
+              f"sum(CASE WHEN c.key = ? THEN c.value ELSE 0 END), 1) FROM agency AS a {_CURRENT} "
+              "WHERE a.short_name = ? AND r.year = ? AND c.key IN (?, ?, ?)",
+              ("apply.disclosed.total", "apply.partial.total", "apply.total.total", finance.short_name, year,
+               "apply.disclosed.total", "apply.partial.total", "apply.total.total"), answer_kind="rate"),
+        Probe("year over year", f"{finance.short_name}{year}年比上一年多收了多少申请",
+              f"SELECT sum(CASE WHEN r.year = ? THEN c.value ELSE -c.value END) FROM agency AS a {_CURRENT} "
+              "WHERE a.short_name = ? AND r.year IN (?, ?) AND c.key = ?",
+              (year, finance.short_name, year - 1, year, _NEW), answer_kind="compare"),
+        Probe("publication date", f"{finance.short_name}{year}年报是哪天发布的",
+              "SELECT r.published_on FROM agency AS a JOIN report AS r ON r.agency_id = a.id AND r.is_current "
+              "WHERE a.short_name = ? AND r.year = ?", (finance.short_name, year), same_value=False),
+        Probe("refusal", f"{finance.short_name}的局长是谁",
+              "SELECT id FROM agency WHERE short_name = ?", (finance.short_name,), same_value=False,
+              answer_kind="none"),
         Probe("compare agencies", f"比较{finance.short_name}和{education.short_name}的行政复议",
               f"SELECT c.value, a.short_name FROM agency AS a {_CURRENT} WHERE a.short_name IN (?, ?) "
               f"AND r.year = {_LATEST_OF_AGENCY} AND c.key = ?",
@@ -288,7 +309,6 @@ class Timed:
     probe: Probe
     qa_ms: list[float] = field(default_factory=list)
     sql_ms: list[float] = field(default_factory=list)
-    first_ms: float = 0.0  # the first answer, which builds the agency name index
     kind: str = ""
     value: float | None = None
     sql_value: Any = None  # the query's first column of its first row
@@ -324,7 +344,7 @@ async def time_questions(path: Path, probe_list: Sequence[Probe], repeats: int) 
     results = [Timed(p) for p in probe_list]
     async with open_db(f"sqlite:///{path}") as sf:
         for timed in results:
-            timed.first_ms = await _answer_ms(sf, timed)
+            await _answer_ms(sf, timed)  # warm-up, as for the queries
         for _ in range(repeats):
             for timed in results:
                 timed.qa_ms.append(await _answer_ms(sf, timed))
@@ -341,12 +361,70 @@ async def time_questions(path: Path, probe_list: Sequence[Probe], repeats: int) 
 
 
 def mismatches(results: Sequence[Timed]) -> list[str]:
-    """Questions the Q&A did not answer, or answered with another figure than the bare SQL."""
+    """Questions the Q&A did not answer as expected, or answered with another figure than the bare SQL."""
     wrong = []
     for t in results:
-        if t.kind in ("unknown", "clarify", "not_found", "help"):
+        if t.probe.answer_kind and t.kind != t.probe.answer_kind:
+            wrong.append(f"{t.probe.question}: answered as {t.kind}, not {t.probe.answer_kind}")
+        elif t.kind in ("clarify", "none") and t.probe.answer_kind is None:
             wrong.append(f"{t.probe.question}: answered as {t.kind}")
         # Answers round to two decimals (an average); the bare query does not.
         elif t.probe.same_value and (t.value is None or abs(float(t.sql_value or 0) - t.value) > 0.01):
             wrong.append(f"{t.probe.question}: answer {t.value} ≠ SQL {t.sql_value}")
     return wrong
+
+
+# ---------------------------------------------------------------- the first answer of a fresh process
+
+_FIRST = """
+import asyncio, json, sys, time
+started = time.perf_counter()
+from core.qa.answer import answer
+from core.storage.db import open_db
+imported = time.perf_counter()
+async def main():
+    async with open_db(sys.argv[1]) as sf:
+        ready = time.perf_counter()
+        reply = await answer(sf, sys.argv[2])
+        done = time.perf_counter()
+    print(json.dumps({"import_ms": 1000 * (imported - started), "open_ms": 1000 * (ready - imported),
+                      "first_ms": 1000 * (done - ready), "kind": reply.kind}))
+asyncio.run(main())
+"""
+
+
+def first_answer(path: Path, question: str) -> dict[str, Any]:
+    """A new Python process opens the database and answers ``question``: its imports, opening the database,
+    and the first answer, which includes every warm-up it needs (the catalogue's term index, names)."""
+    import json
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-c", _FIRST, f"sqlite:///{path}", question],
+        capture_output=True, text=True, check=True, cwd=bench_paths.ROOT,
+    )  # fmt: skip
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------- the question corpus
+
+
+async def corpus_scores(path: Path) -> dict[str, float]:
+    """The question corpus (tests/qa_corpus) on a fresh SQLite database: accuracy and wrong numbers of the
+    development part and of the held-back test part. Only these aggregates are reported."""
+    import sys
+
+    sys.path.insert(0, str(bench_paths.ROOT / "tests" / "qa_corpus"))
+    from harness import build_world, load, run
+
+    url = f"sqlite:///{path}"
+    await build_world(url)
+    figures: dict[str, float] = {}
+    async with open_db(url) as sf:
+        for split in ("dev", "test"):
+            score = await run(sf, load(split))
+            figures[f"qa_{split}_accuracy"] = score.accuracy
+            figures[f"qa_{split}_wrong_number"] = score.wrong_numbers
+            figures[f"qa_{split}_questions"] = score.total
+    return figures

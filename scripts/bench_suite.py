@@ -35,7 +35,7 @@ from bench_copies import bench_copies
 from bench_data import YEARS, agency_names, report_text, reports
 from bench_memory import TreePeak, peak_children_mb, peak_self_mb
 from bench_ocr import bench_ocr
-from bench_qa import Timed, build_database, mismatches, probes, time_questions
+from bench_qa import Timed, build_database, corpus_scores, first_answer, mismatches, probes, time_questions
 from builders import build_docx, build_pdf, consistent_values
 from pgserver import LocalPostgres
 from sqlalchemy import text
@@ -84,7 +84,10 @@ TARGETS = {
     "ingest_reports_per_s_sqlite": Target(50, at_least=True),
     "ingest_reports_per_s_sqlite_incremental": Target(50, at_least=True),
     "parse_pdf_ms": Target(40),
-    "qa_median_ms_100k": Target(50),
+    "qa_median_ms_100k": Target(20),
+    "qa_first_answer_ms": Target(300),
+    "qa_test_accuracy": Target(98, at_least=True),
+    "qa_test_wrong_number": Target(0),
     "qa_p95_ms_100k": Target(200),
     "qa_ratio_vs_sql": Target(5),
     "bot_updates_per_s": Target(50, at_least=True),
@@ -327,9 +330,12 @@ def bench_qa(sizes: Sizes, figures: Figures, workdir: Path) -> None:
     for problem in mismatches(results):
         print(f"   ! {problem}")
     every = [ms for t in results for ms in t.qa_ms]
+    fresh = first_answer(path, probe_list[0].question)
     figures.add(
-        "qa_first_answer_ms", max(t.first_ms for t in results), "ms", "(builds the agency name index)"
-    )
+        "qa_first_answer_ms", fresh["first_ms"], "ms",
+        f"(a new process: warm-ups + first answer; before it, imports {fresh['import_ms']:,.0f} ms and opening "
+        f"the database {fresh['open_ms']:,.0f} ms)",
+    )  # fmt: skip
     figures.add("qa_median_ms_100k", statistics.median(every), "ms")
     figures.add("qa_p95_ms_100k", p95(every), "ms")
     figures.add("qa_sql_median_ms_100k", statistics.median(ms for t in results for ms in t.sql_ms), "ms")
@@ -343,6 +349,15 @@ def bench_qa(sizes: Sizes, figures: Figures, workdir: Path) -> None:
         "qa_ratio_vs_sql_worst", max(t.qa_median / t.sql_median for t in results), "× SQL", "(one question)"
     )
     figures.add("qa_wrong_answers", len(mismatches(results)), "")
+    heading(
+        "Q&A question corpus (tests/qa_corpus, core.qa.answer.answer, SQLite)",
+        "questions written as users type them over the seeds and 27 generated agencies; split once at random into "
+        "a development part and a held-back test part never looked at while tuning. Right = the expected value "
+        "(from the stored cells, by hand-written formulas); wrong number = a value for another figure or agency, "
+        "or any value where the answer must be a refusal or a question back.",
+    )
+    for name, value in asyncio.run(corpus_scores(workdir / "corpus.db")).items():
+        figures.add(name, value, "%" if name.endswith("accuracy") else "")
 
 
 # ---------------------------------------------------------------- bot

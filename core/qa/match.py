@@ -10,8 +10,9 @@ is never substituted for one the question named.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import Literal
 
 from core.qa.lexicon import Token
@@ -81,28 +82,45 @@ def score(entry: Entry, tokens: Sequence[Token]) -> Scored:
     )
 
 
+@cache
+def _by_concept() -> dict[str, tuple[Entry, ...]]:
+    """Concept → the entries that explain it: only those can read a question that names it."""
+    found: dict[str, list[Entry]] = {}
+    for e in entries():
+        for c in e.accepts:
+            found.setdefault(c, []).append(e)
+    return {c: tuple(es) for c, es in found.items()}
+
+
 def match(
     tokens: Sequence[Token],
     *,
     versions: Collection[str] = ("2019", "2021"),
     kinds: Collection[EntryKind] = ("cell", "group", "rate", "fact", "breakdown"),
-    among: Iterable[Entry] | None = None,
 ) -> Match:
     """The entry ``tokens`` (the question's concept words) ask for, among entries of ``kinds`` that exist
     in one of ``versions``."""
-    pool = [
-        e for e in (among if among is not None else entries())
-        if e.kind in kinds and any(v in e.versions for v in versions)
-    ]  # fmt: skip
+    return _match(tuple(tokens), tuple(sorted(versions)), tuple(sorted(kinds)))
+
+
+@lru_cache(maxsize=1024)
+def _match(tokens: tuple[Token, ...], versions: tuple[str, ...], kinds: tuple[EntryKind, ...]) -> Match:
     if not tokens:
         return Match("none")
-    scored = [score(e, tokens) for e in pool]
+    named = {m.value for t in tokens for m in t.meanings if m.kind == "concept"}
+    index = _by_concept()
+    pool = {
+        e.id: e
+        for c in sorted(named)
+        for e in index.get(c, ())
+        if e.kind in kinds and any(v in e.versions for v in versions)
+    }
+    scored = [score(e, tokens) for e in pool.values()]
     complete = sorted((s for s in scored if s.complete), key=lambda s: s.rank, reverse=True)
     if complete:
         top = complete[0].rank
         tied = [s for s in complete if s.rank == top]
         return Match("answer" if len(tied) == 1 else "ambiguous", tied[:MAX_CHOICES])
-    named = {m.value for t in tokens for m in t.meanings if m.kind == "concept"}
     partial = [
         s for s in scored
         if not s.unexplained and s.covered > 0 and s.relevance > 0 and _plausible(s.entry, named)
