@@ -534,73 +534,106 @@ async def _rates(
 # ---------------------------------------------------------------- facts as conditions
 
 
-def _fact_holds(entry: Entry, facts: ReportFacts, table: str | None, negative: bool) -> bool | None:
-    fact = entry.id
-    if fact in ("fact.on_time", "fact.late"):
-        on_time = facts.on_time
-        if on_time is None:
-            return None
-        late = not on_time
-        return (late if fact == "fact.late" else on_time) != negative
-    if fact == "fact.tables":
-        if table is None:
-            return bool(facts.missing_tables)
-        return table not in facts.report.tables_found
-    if fact == "fact.inconsistent_tables":
-        return facts.table_errors > 0
-    if fact == "fact.warnings":
-        return facts.warnings > 0
-    if fact == "fact.problems":
-        return facts.errors + facts.warnings > 0
-    return facts.errors > 0
+_TABLE_AREAS = ("table2.", "table3.", "table4.")
 
 
 async def _facts(
     ctx: Context, scope: Scope, ids: queries.Agencies, entry: Entry, refs: list[when.Year]
 ) -> Answer:
-    """Reports meeting a fact: 逾期发布, 按时发布, 缺少表三, 有错误, 表格不一致 (a year, or every year)."""
+    """Reports meeting a fact: 有错误, 表格不一致, 缺少表三 (a year, or every year) through the indexed
+    findings; 逾期发布, 按时发布 (one year: the one asked, else the latest) from the dates and deadlines."""
     if entry.id not in BOOL_FACTS:
         return ctx.refuse(
-            [
-                ctx.tr(
-                    f"跨单位的问题无法回答「{entry.zh}」，请指明单位。",
-                    f"Name an agency to ask about '{entry.en}'.",
-                )
-            ]
+            [ctx.tr(f"跨单位的问题无法回答「{entry.zh}」，请指明单位。", f"Name an agency to ask about '{entry.en}'.")]
         )
     named = [y.year for y in refs if y.year is not None]
     year = named[-1] if named else None
-    reports = await queries.scope_reports(ctx.session, year, ids)
-    facts = await report_facts(ctx.session, reports)
     flags = ctx.reading.flags()
-    negative = "negative" in flags and entry.id in ("fact.on_time", "fact.late")
     table = ctx.reading.table
-    holding = [r for r in reports if _fact_holds(entry, facts[r.id], table, negative)]
-    unknown = [r for r in reports if _fact_holds(entry, facts[r.id], table, negative) is None]
-    names = await queries.agencies(ctx.session, [r.agency_id for r in reports])
-    what = _fact_words(ctx, entry, table, negative)
+    details: dict[int, str] = {}
+    unknown = 0
+    if entry.id in ("fact.on_time", "fact.late"):
+        if year is None:
+            year, problem = await _year(ctx, ids, refs)
+            if problem:
+                return problem
+        negative = "negative" in flags
+        reports = await queries.scope_reports(ctx.session, year, ids)
+        facts = await report_facts(ctx.session, reports)
+        verdicts = {r.id: _on_time(entry, facts[r.id], negative) for r in reports}
+        holding = [r for r in reports if verdicts[r.id]]
+        unknown = sum(v is None for v in verdicts.values())
+        total = len(holding)
+        details = {r.id: _fact_detail(ctx, facts[r.id]) for r in holding}
+        what = _fact_words(ctx, entry, table, negative)
+    else:
+        severities, prefixes, codes = _finding_query(entry, table)
+        holding, total = await queries.reports_with_findings(
+            ctx.session, prefixes=prefixes, severities=severities, year=year, agency_ids=ids, codes=codes,
+            limit=MAX_ITEMS,
+        )  # fmt: skip
+        if entry.id == "fact.tables" and table:
+            holding = [r for r in holding if table not in r.tables_found]
+            total = len(holding) if total <= MAX_ITEMS else total
+        what = _fact_words(ctx, entry, table, False)
+    names = await queries.agencies(ctx.session, [r.agency_id for r in holding])
     when_said = ctx.tr(f"{year} 年度", f"{year} ") if year else ""
     said = scope.said(ctx)
-    lines = [ctx.tr(f"{said}{when_said}报告中{what}的共 {len(holding)} 份" + ("：" if holding else "。"),
-                    f"{len(holding)} {when_said}reports ({said}) {what}" + (":" if holding else "."))]  # fmt: skip
-    lines += [
-        f"· {names[r.agency_id].short_name} {r.year}" + _fact_detail(ctx, entry, facts[r.id])
-        for r in holding[:MAX_LIST_LINES]
-    ]
-    if unknown and entry.id in ("fact.on_time", "fact.late"):
-        lines.append(ctx.tr(f"另有 {len(unknown)} 份报告无截止日期（乡镇/街道）或未印发布日期，无法判断。",
-                            f"{len(unknown)} more reports have no deadline (towns, subdistricts) or no printed date."))  # fmt: skip
-    items = [{"agency": names[r.agency_id].short_name, "agency_name": names[r.agency_id].name, "agency_id": r.agency_id,
-              "year": r.year, "value": facts[r.id].days_late if entry.id == "fact.late" else None} for r in holding[:MAX_ITEMS]]  # fmt: skip
+    lines = [ctx.tr(f"{said}{when_said}报告中{what}的共 {total} 份" + ("：" if holding else "。"),
+                    f"{total} {when_said}reports ({said}) {what}" + (":" if holding else "."))]  # fmt: skip
+    lines += [f"· {names[r.agency_id].short_name} {r.year}{details.get(r.id, '')}" for r in holding[:MAX_LIST_LINES]]
+    if total > MAX_LIST_LINES:
+        lines.append(ctx.tr(f"……仅列出前 {MAX_LIST_LINES} 份", f"… first {MAX_LIST_LINES} listed"))
+    if unknown:
+        lines.append(ctx.tr(f"另有 {unknown} 份报告无截止日期（乡镇/街道）或未印发布日期，无法判断。",
+                            f"{unknown} more reports have no deadline (towns, subdistricts) or no printed date."))  # fmt: skip
+    items = [{"agency": names[r.agency_id].short_name, "agency_name": names[r.agency_id].name,
+              "agency_id": r.agency_id, "year": r.year} for r in holding[:MAX_ITEMS]]  # fmt: skip
     counting = bool({"count", "how_many"} & flags)
     sources = await _finding_sources(ctx, entry, holding[:SOURCE_LIMIT], names)
     return ctx.reply(
-        lines,
-        kind="count" if counting else "list",
-        value=len(holding),
-        unit="份",
-        items=items,
-        sources=sources,
+        lines, kind="count" if counting else "list", value=total, unit="份", items=items, sources=sources
+    )
+
+
+def _finding_query(entry: Entry, table: str | None) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(severities, code prefixes, codes) of the findings that make a report meet ``entry``."""
+    if entry.id == "fact.tables":
+        return ("error", "warning", "info"), (), (queries.MISSING_TABLE_CODE,)
+    if entry.id == "fact.inconsistent_tables":
+        return ("error",), _TABLE_AREAS, ()
+    return _FINDING_KINDS.get(entry.id, ("error",)), (), ()
+
+
+def _on_time(entry: Entry, facts: ReportFacts, negative: bool) -> bool | None:
+    on_time = facts.on_time
+    if on_time is None:
+        return None
+    return (on_time if entry.id == "fact.on_time" else not on_time) != negative
+
+
+def _fact_words(ctx: Context, entry: Entry, table: str | None, negative: bool) -> str:
+    if entry.id in ("fact.on_time", "fact.late"):
+        late = (entry.id == "fact.late") != negative
+        return ctx.tr("逾期发布" if late else "按时发布", "were published late" if late else "were published on time")
+    if entry.id == "fact.tables":
+        return ctx.tr(f"缺少表{table}" if table else "缺少表格", f"lack table {table}" if table else "lack a table")
+    if entry.id == "fact.inconsistent_tables":
+        return ctx.tr("表格不一致（勾稽关系错误）", "have inconsistent tables")
+    if entry.id == "fact.warnings":
+        return ctx.tr("有警告", "have warnings")
+    if entry.id == "fact.problems":
+        return ctx.tr("有错误或警告", "have errors or warnings")
+    return ctx.tr("有错误", "have errors")
+
+
+def _fact_detail(ctx: Context, facts: ReportFacts) -> str:
+    if not (facts.published and facts.deadline):
+        return ""
+    late = f"，逾期 {facts.days_late} 天" if facts.days_late else ""
+    return ctx.tr(
+        f"（发布 {facts.published.isoformat()}，截止 {facts.deadline.isoformat()}{late}）",
+        f" (published {facts.published.isoformat()}, due {facts.deadline.isoformat()})",
     )
 
 
@@ -609,7 +642,7 @@ _FINDING_KINDS = {
     "fact.problems": ("error", "warning"),
     "fact.warnings": ("warning",),
     "fact.inconsistent_tables": ("error",),
-    "fact.tables": ("error",),
+    "fact.tables": ("error", "warning", "info"),
 }
 
 
@@ -626,40 +659,12 @@ async def _finding_sources(
         for f in found.get(r.id, []):
             if f.severity not in severities:
                 continue
-            if entry.id == "fact.inconsistent_tables" and not f.code.startswith(
-                ("table2.", "table3.", "table4.")
-            ):
+            if entry.id == "fact.inconsistent_tables" and not f.code.startswith(_TABLE_AREAS):
                 continue
             if entry.id == "fact.tables" and f.code != queries.MISSING_TABLE_CODE:
                 continue
             out.append(finding_source(names[r.agency_id], r, f))
     return out
-
-
-def _fact_words(ctx: Context, entry: Entry, table: str | None, negative: bool) -> str:
-    if entry.id in ("fact.on_time", "fact.late"):
-        late = (entry.id == "fact.late") != negative
-        return ctx.tr(
-            "逾期发布" if late else "按时发布", "were published late" if late else "were published on time"
-        )
-    if entry.id == "fact.tables":
-        return ctx.tr(
-            f"缺少表{table}" if table else "缺少表格", f"lack table {table}" if table else "lack a table"
-        )
-    if entry.id == "fact.inconsistent_tables":
-        return ctx.tr("表格不一致（勾稽关系错误）", "have inconsistent tables")
-    if entry.id == "fact.warnings":
-        return ctx.tr("有警告", "have warnings")
-    return ctx.tr("有错误", "have errors")
-
-
-def _fact_detail(ctx: Context, entry: Entry, facts: ReportFacts) -> str:
-    if entry.id in ("fact.on_time", "fact.late") and facts.published and facts.deadline:
-        return ctx.tr(
-            f"（发布 {facts.published.isoformat()}，截止 {facts.deadline.isoformat()}" + (f"，逾期 {facts.days_late} 天）" if facts.days_late else "）"),
-            f" (published {facts.published.isoformat()}, due {facts.deadline.isoformat()})",
-        )  # fmt: skip
-    return ""
 
 
 # ---------------------------------------------------------------- stored agencies

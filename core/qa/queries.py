@@ -302,16 +302,21 @@ async def reports_with_findings(
     prefixes: Sequence[str] = (),
     severities: Sequence[str] = ("error",),
     year: int | None = None,
+    agency_ids: Agencies = None,
+    codes: Sequence[str] = (),
     limit: int = 200,
 ) -> tuple[list[ReportRef], int]:
-    """Current reports having findings of these severities (and code prefixes); a page and the total."""
+    """Current reports having findings of these severities (and code prefixes, or exact codes); a page and
+    the total."""
     conditions = [FindingRecord.severity.in_(severities)]
     if prefixes:
         conditions.append(or_(*(FindingRecord.code.startswith(p) for p in prefixes)))
+    if codes:
+        conditions.append(FindingRecord.code.in_(codes))
     matching = _scope(
         select(Report.id).join(FindingRecord, FindingRecord.report_id == Report.id).where(*conditions),
         year,
-        None,
+        agency_ids,
     )
     # The total as a window over the same rows: one pass over the findings instead of two.
     rows = (
@@ -357,12 +362,14 @@ async def blank_reports(
 ) -> dict[int, int]:
     """Report id → agency id of current reports that print the figure ``keys`` blank (every one of the
     keys present in the report is blank): such a figure counts 0 in sums, rankings and counts."""
+    # Blank cells are few: start from them (ix_cell_key_value), not from the year's reports ("+ 0").
     blank = _scope(
         select(CellRecord.report_id, Report.agency_id)
         .join(Report, Report.id == CellRecord.report_id)
         .where(CellRecord.key.in_(keys), CellRecord.value.is_(None)),
         year,
         agency_ids,
+        by_year=False,
     )
     found = {r: a for r, a in await session.execute(blank)}
     if len(keys) > 1 and found:  # a report with some of the keys filled in is not blank
