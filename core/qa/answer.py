@@ -10,7 +10,6 @@ passed back with the original question, answers it.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -28,7 +27,6 @@ from core.templates.catalogue import entry as catalogue_entry
 __all__ = ["Answer", "Option", "answer"]
 
 MAX_QUESTION = 500  # characters read; a longer message is cut, not refused
-_TAGS = re.compile(r"</?[a-zA-Z][^<>]{0,40}>")  # markup pasted with a question (<b>定海区</b>)
 MAX_OPTIONS = 8
 ACROSS = {"rank", "rank_asc", "ranking", "sum", "average", "count", "which", "list", "each", "all"}
 MANY = {"rank", "rank_asc", "ranking", "count", "each"}
@@ -158,7 +156,7 @@ async def answer(
 ) -> Answer:
     """Answer ``question``; ``choice`` is an option picked from an earlier pick-list; ``now`` is the clock
     that 今年/去年 are read against (default: settings, NIANBAO_NOW)."""
-    text = normalize(_TAGS.sub(" ", question))[:MAX_QUESTION]
+    text = normalize(question)[:MAX_QUESTION]
     async with sf() as session:
         ctx, unexplained = await _understand(
             session, text, Choice.parse(choice), lang, now or get_settings().now()

@@ -128,6 +128,7 @@ _TABLE = re.compile(
 _TABLE_NAMES = {"2": "二", "3": "三", "4": "四", "two": "二", "three": "三", "four": "四", "ii": "二", "iii": "三",
                 "iv": "四", "二": "二", "三": "三", "四": "四"}  # fmt: skip
 _VERSION = re.compile(r"(?:20\d{2}|[〇零一二三四五六七八九]{4})\s*年?\s*版")
+_MARKUP = re.compile(r"</?[a-z][a-z0-9]{0,10}(?:\s[^<>]{0,40})?>|&(?:[a-z]{2,6}|#\d{1,5});")
 _YES_NO_EN = re.compile(r"^(?:is|was|were|are|did|does|do|has|have|had|can|could)\b")
 _COUNT_EN = re.compile(r"\bhow (?:many|much|late)\b")
 
@@ -217,6 +218,7 @@ _SUFFIX_SOUNDS = {"qu", "xian", "shi", "zhen", "xiang", "ju"}
 def read(text: str, taken: Sequence[tuple[int, int]] = ()) -> Reading:
     """Read a normalised question; ``taken`` are spans already explained (agency names)."""
     mask = _Mask(text, taken)
+    mask.finditer(_MARKUP)  # <b>定海区</b>: markup pasted with a question says nothing
     table, table_span = _table(mask)
     top = _top(mask)
     condition = _condition(mask)
