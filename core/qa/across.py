@@ -20,8 +20,8 @@ from core.qa.parse import Condition
 from core.qa.queries import AgencyRow, ReportRef
 from core.qa.reply import Answer, Context, Option
 from core.qa.scope import Scope
-from core.qa.single import not_understood
-from core.qa.understand import concept_tokens, restate
+from core.qa.single import not_recorded, not_understood
+from core.qa.understand import concept_tokens, restate, stray
 from core.qa.wording import MAX_LIST_LINES, amount, number, percent_text, plain
 from core.templates.catalogue import Entry
 from core.templates.national import template_for_year
@@ -64,6 +64,8 @@ async def which_agency(ctx: Context) -> Answer:
 
 
 async def answer(ctx: Context, scope: Scope) -> Answer:
+    if ctx.entry is None and (odd := stray(ctx, ACROSS_INTENTS | {"plural"})):
+        return await not_recorded(ctx, odd)
     tokens = concept_tokens(ctx, ACROSS_INTENTS)
     if not tokens and ctx.entry is None:
         return await agencies(ctx, scope)
@@ -256,7 +258,7 @@ async def rank(
     ctx: Context, scope: Scope, ids: queries.Agencies, entry: Entry, keys: tuple[str, ...], year: int
 ) -> Answer:
     asc = "rank_asc" in ctx.reading.flags()
-    superlative = not ({"ranking"} & ctx.reading.flags()) and not ctx.reading.top
+    superlative = not ({"ranking", "plural"} & ctx.reading.flags()) and not ctx.reading.top
     limit = ctx.reading.top or (1 if superlative else 10)
     entries, blanks = await _values(ctx, keys, year, ids, None, ascending=asc, limit=limit + 20)
     name = entry.name(ctx.lang)
@@ -470,7 +472,7 @@ async def _rates(
                 ]
                 + note
             )
-        superlative = not ({"ranking"} & flags) and not ctx.reading.top
+        superlative = not ({"ranking", "plural"} & flags) and not ctx.reading.top
         limit = 1 if superlative else ctx.reading.top or 10
         top = chosen[:limit]
         tied = [e for e in chosen[limit:] if e.value == top[-1].value]
@@ -544,7 +546,12 @@ async def _facts(
     findings; 逾期发布, 按时发布 (one year: the one asked, else the latest) from the dates and deadlines."""
     if entry.id not in BOOL_FACTS:
         return ctx.refuse(
-            [ctx.tr(f"跨单位的问题无法回答「{entry.zh}」，请指明单位。", f"Name an agency to ask about '{entry.en}'.")]
+            [
+                ctx.tr(
+                    f"跨单位的问题无法回答「{entry.zh}」，请指明单位。",
+                    f"Name an agency to ask about '{entry.en}'.",
+                )
+            ]
         )
     named = [y.year for y in refs if y.year is not None]
     year = named[-1] if named else None
@@ -581,7 +588,9 @@ async def _facts(
     said = scope.said(ctx)
     lines = [ctx.tr(f"{said}{when_said}报告中{what}的共 {total} 份" + ("：" if holding else "。"),
                     f"{total} {when_said}reports ({said}) {what}" + (":" if holding else "."))]  # fmt: skip
-    lines += [f"· {names[r.agency_id].short_name} {r.year}{details.get(r.id, '')}" for r in holding[:MAX_LIST_LINES]]
+    lines += [
+        f"· {names[r.agency_id].short_name} {r.year}{details.get(r.id, '')}" for r in holding[:MAX_LIST_LINES]
+    ]
     if total > MAX_LIST_LINES:
         lines.append(ctx.tr(f"……仅列出前 {MAX_LIST_LINES} 份", f"… first {MAX_LIST_LINES} listed"))
     if unknown:
@@ -596,7 +605,9 @@ async def _facts(
     )
 
 
-def _finding_query(entry: Entry, table: str | None) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+def _finding_query(
+    entry: Entry, table: str | None
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """(severities, code prefixes, codes) of the findings that make a report meet ``entry``."""
     if entry.id == "fact.tables":
         return ("error", "warning", "info"), (), (queries.MISSING_TABLE_CODE,)
@@ -615,9 +626,13 @@ def _on_time(entry: Entry, facts: ReportFacts, negative: bool) -> bool | None:
 def _fact_words(ctx: Context, entry: Entry, table: str | None, negative: bool) -> str:
     if entry.id in ("fact.on_time", "fact.late"):
         late = (entry.id == "fact.late") != negative
-        return ctx.tr("逾期发布" if late else "按时发布", "were published late" if late else "were published on time")
+        return ctx.tr(
+            "逾期发布" if late else "按时发布", "were published late" if late else "were published on time"
+        )
     if entry.id == "fact.tables":
-        return ctx.tr(f"缺少表{table}" if table else "缺少表格", f"lack table {table}" if table else "lack a table")
+        return ctx.tr(
+            f"缺少表{table}" if table else "缺少表格", f"lack table {table}" if table else "lack a table"
+        )
     if entry.id == "fact.inconsistent_tables":
         return ctx.tr("表格不一致（勾稽关系错误）", "have inconsistent tables")
     if entry.id == "fact.warnings":

@@ -37,6 +37,7 @@ class Scored:
         defaults = self.need.defaults if self.need else 9
         return (
             self.covered,
+            self.entry.kind != "breakdown",  # a figure beats a breakdown reading the same words
             self.firm,
             -defaults,
             self.relevance,
@@ -61,19 +62,22 @@ def _size(token: Token) -> float:
 
 
 def score(entry: Entry, tokens: Sequence[Token]) -> Scored:
+    """How ``entry`` reads ``tokens``. A word is explained when one of its meanings is a concept the entry
+    accepts, or one of the need the question meets (直接起诉和复议后起诉 → 行政诉讼). Generic words (soft:
+    申请, 收了) may stay unexplained, and count for nothing either way."""
     named = {m.value for t in tokens for m in t.meanings if m.kind == "concept"}
+    met = [n for n in entry.needs if n.concepts <= named]
+    need = max(met, key=lambda n: (len(n.concepts), -n.defaults)) if met else None
+    extra = need.concepts if need else frozenset()
     covered = 0.0
     unexplained = []
     for t in tokens:
         concepts = [m for m in t.meanings if m.kind == "concept"]
-        if any(m.value in entry.accepts for m in concepts):
+        accepted = [m for m in concepts if m.value in entry.accepts or m.value in extra]
+        if any(not m.soft for m in accepted):
             covered += _size(t)
-        elif not all(m.soft for m in concepts):
+        elif not accepted and not all(m.soft for m in concepts):
             unexplained.append(t)
-        else:
-            covered -= 0.3
-    met = [n for n in entry.needs if n.concepts <= named]
-    need = max(met, key=lambda n: (len(n.concepts), -n.defaults)) if met else None
     firmly = {m.value for t in tokens for m in t.meanings if m.kind == "concept" and not m.soft}
     firm = any(n.concepts <= firmly for n in met)
     relevance = len(entry.concepts & named)

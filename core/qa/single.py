@@ -13,7 +13,7 @@ from core.qa.parse import Chunk
 from core.qa.queries import AgencyRow, ReportRef
 from core.qa.reply import Answer, Context, Option
 from core.qa.scope import division, tier_of
-from core.qa.understand import concept_tokens, entry_options, names_figure, restate, split_and
+from core.qa.understand import concept_tokens, entry_options, names_figure, restate, split_and, stray
 from core.qa.when import pick_report
 from core.qa.wording import amount, examples, number, percent_text, plain
 from core.templates.catalogue import Entry
@@ -62,6 +62,10 @@ def figure_match(ctx: Context, versions: tuple[str, ...], intents: frozenset[str
 
 
 async def answer(ctx: Context) -> Answer:
+    if ctx.entry is None and (
+        odd := stray(ctx, SINGLE_INTENTS | {"which", "list", "plural", "negative", "count"})
+    ):
+        return await not_recorded(ctx, odd)
     named = next(n for n in ctx.agencies if n.row is not None)
     agency = named.row
     assert agency is not None

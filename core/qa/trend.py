@@ -19,11 +19,12 @@ from core.qa.single import (
     blank_note,
     breakdown_parts,
     figure_match,
+    not_recorded,
     not_understood,
     rate_of,
     read_entry,
 )
-from core.qa.understand import concept_tokens, names_figure, restate
+from core.qa.understand import concept_tokens, names_figure, restate, stray
 from core.qa.when import CARRY, stored_years
 from core.qa.wording import amount, number, percent_text, plain
 from core.templates.catalogue import Entry
@@ -162,6 +163,8 @@ def _items(points: list[Point]) -> list[dict[str, Any]]:
 
 
 async def years(ctx: Context) -> Answer:
+    if ctx.entry is None and (odd := stray(ctx, COMPARE_INTENTS)):
+        return await not_recorded(ctx, odd)
     named = next(n for n in ctx.agencies if n.row is not None)
     agency = named.row
     assert agency is not None
@@ -225,6 +228,8 @@ def _years_of(ctx: Context) -> list[int | None]:
 
 async def agencies(ctx: Context) -> Answer:
     """Two or more agencies, one figure: each agency's report of the year named, else its latest."""
+    if ctx.entry is None and (odd := stray(ctx, COMPARE_INTENTS)):
+        return await not_recorded(ctx, odd)
     rows = [n.row for n in ctx.agencies if n.row is not None]
     ctx.understood[:0] = ctx.agency_notes()
     asked = [y for y in _years_of(ctx) if y is not None]

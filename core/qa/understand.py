@@ -7,6 +7,7 @@ from collections.abc import Collection, Sequence
 
 from core.qa.lexicon import Token
 from core.qa.match import Scored
+from core.qa.parse import Chunk
 from core.qa.reply import Context, Option
 from core.templates.catalogue import Entry
 
@@ -22,6 +23,23 @@ def concept_tokens(ctx: Context, intents: Collection[str]) -> list[Token]:
             continue
         out.append(t)
     return out
+
+
+# Intent words any kind of question may carry (吗, 多少, 一共, 你好 …).
+GENERAL_INTENTS = frozenset({"help", "yes_no", "how_many", "have", "sum", "all"})
+
+
+def stray(ctx: Context, intents: Collection[str]) -> list[Chunk]:
+    """Intent words this kind of question does not use: 增长率 asked of one year, 平均 of one agency. They are
+    not dropped: the question is about something else than what would be answered."""
+    allowed = GENERAL_INTENTS | set(intents)
+    return [
+        Chunk(t.text, (t.start, t.end), False)
+        for t in ctx.reading.tokens
+        if t.has("intent")
+        and not (t.has("concept") or t.has("stop") or t.has("year") or t.has("kind"))
+        and not set(t.values("intent")) & allowed
+    ]
 
 
 def names_figure(tokens: Sequence[Token]) -> bool:

@@ -213,6 +213,8 @@ def _cells() -> dict[str, Entry]:
                         parent = row_id.rsplit(".", 1)[0]
                         if any(_row_id(block, r) == parent for r in block.rows):
                             accepts.add(f"row:{parent}")  # 其他处理's sub-rows: 不再处理 explained
+                        if table.id == "四" and column.key != "total":
+                            accepts.add("detail")  # 结果纠正, 结果维持: 结果 is part of the label
                         found[key] = Entry(
                             key, "cell", zh, en, UNIT_TEXT[column.unit],
                             _cell_needs(f"row:{row_id}", column.key, block), frozenset(accepts),
@@ -248,15 +250,37 @@ def _groups() -> dict[str, Entry]:
             en = f"{en_head} in all" if column == "total" else f"{en_head} ({names[column][1]})"
             needs = _cell_needs(f"row:{group}", column, block_of[column])
             accepts = {f"row:{group}", f"col:{column}", _TOPIC[table_id]}
+            if table_id == "四" and column != "total":
+                accepts.add("detail")
             if group in words.GROUP_PARTS:
                 parts = words.GROUP_PARTS[group]
-                accepts.update(f"row:{p}" for p in parts)
                 named = {f"row:{p}" for p in parts} | ({f"col:{column}"} if column != "total" else set())
                 needs = (*needs, Need(frozenset(named)))
             ident = f"{group}.{column}"
             out[ident] = Entry(
                 ident, "group", zh, en, "件", needs, frozenset(accepts), table=table_id, row=group,
                 column=column, keys=by_version, versions=tuple(by_version),
+            )  # fmt: skip
+    return out
+
+
+def _column_groups(cells: dict[str, Entry]) -> dict[str, Entry]:
+    """A row of table 三 under a heading over several columns (本年新收 × 法人或其他组织)."""
+    out: dict[str, Entry] = {}
+    for group, (group_words, columns) in words.COLUMN_GROUPS.items():
+        rows = {e.row: e for e in cells.values() if e.table == "三" and e.column == "total"}
+        for row, total in rows.items():
+            parts = [cells[f"{row}.{c}"] for c in columns]
+            keys = {v: tuple(k for p in parts for k in p.keys[v]) for v in total.versions}
+            needs = [Need(frozenset({f"row:{row}", f"col:{group}"}))]
+            if DEFAULT_ROW.get(columns[0]) == row:
+                needs.append(Need(frozenset({f"col:{group}"}), 1))
+            accepts = {a for a in total.accepts if not a.startswith("col:")} | {f"col:{group}"}
+            ident = f"{row}.{group}"
+            out[ident] = Entry(
+                ident, "group", f"{total.zh}·{group_words.short[0]}", f"{total.en} (legal persons and other organisations)",
+                "件", tuple(needs), frozenset(accepts), table="三", row=row, column=group, keys=keys,
+                versions=total.versions,
             )  # fmt: skip
     return out
 
@@ -390,7 +414,7 @@ def _with_equivalents(cells: dict[str, Entry]) -> dict[str, Entry]:
 def entries() -> tuple[Entry, ...]:
     """The whole catalogue."""
     cells = _with_equivalents(_cells())
-    groups = _groups()
+    groups = {**_groups(), **_column_groups(cells)}
     return (*cells.values(), *groups.values(), *_rates(cells).values(), *FACT_ENTRIES,
             *_breakdowns(cells, groups).values())  # fmt: skip
 
@@ -468,6 +492,7 @@ def concept_words() -> tuple[ConceptWords, ...]:
         for c, defs in columns.items()
     ]
     out += [_with(f"row:{g}", (), w) for g, w in words.GROUPS.items()]
+    out += [_with(f"col:{g}", (), w) for g, (w, _) in words.COLUMN_GROUPS.items()]
     out += [ConceptWords(f"rate:{r.id}", (r.zh,), w.short, w.described, (r.en, *w.english))
             for r in RATES for w in [words.RATES[r.id]]]  # fmt: skip
     out += [_with("rate:correction", (), words.CORRECTION_RATE), _with("ratio", (), words.RATIO)]

@@ -33,7 +33,8 @@ ROWS: dict[str, Words] = {
         ("received", "receive", "receives", "receiving", "recieved", "recieve", "new requests", "requests received",
          "applications received", "filed", "submitted", "incoming", "new applications"),
         ("申请", "request", "requests", "applications", "application", "get", "got", "gets", "foi requests", "申请数",
-         "申请量", "申请件数", "申请数量", "申请总数"),
+         "申请量", "申请件数", "申请数量", "申请总数", "依申请公开", "依申请", "政府信息公开申请", "信息公开申请",
+         "公开申请", "申请公开"),
     ),
     "apply.carried_over": Words(
         ("上年结转", "上年度结转"),
@@ -96,7 +97,8 @@ ROWS: dict[str, Words] = {
         ("still unclear", "unclear", "unclear after correction"),
     ),
     "apply.not_processed.petition": Words(
-        ("信访举报投诉类申请", "信访举报投诉"), ("信访", "举报", "投诉", "信访类", "信访举报"),
+        ("信访举报投诉类申请", "信访举报投诉"), ("信访类", "信访举报", "信访类申请", "信访申请", "投诉类", "举报类",
+                                          "信访投诉", "投诉举报"),
         ("petitions", "petition", "complaints", "petitions and complaints"),
     ),
     "apply.not_processed.duplicate": Words(
@@ -128,7 +130,7 @@ ROWS: dict[str, Words] = {
     "apply.other.other": Words(),
     "apply.total": Words(
         ("办理结果总计", "办结"),
-        ("办完", "处理完", "已办结", "答复", "回复", "办理", "处理", "处理总数", "办理总数", "办理完成", "处理完的",
+        ("办完", "办了", "处理完", "已办结", "答复", "回复", "办理", "处理", "处理总数", "办理总数", "办理完成", "处理完的",
          "办结数", "已处理", "完成"),
         ("processed", "process", "handled", "handle", "answered", "closed", "completed", "dealt with",
          "total processed", "responded", "replied", "requests processed", "completed requests"),
@@ -291,9 +293,22 @@ COLUMNS: dict[str, Words] = {
 }
 # "total" (总计) is never needed: it is every block's default column, and a word of sums.
 
+# Columns printed under one heading: table 三's 法人或其他组织 over the five kinds of organisation.
+COLUMN_GROUPS: dict[str, tuple[Words, tuple[str, ...]]] = {
+    "organisations": (
+        Words(
+            ("法人或其他组织",),
+            ("法人和其他组织", "法人", "组织", "单位申请人", "机构和组织", "法人及其他组织"),
+            ("legal persons and other organisations", "organisations", "organizations", "legal persons"),
+        ),
+        ("commercial", "research", "nonprofit", "legal_service", "other_org"),
+    ),
+}
+
 # Words that make any reading a rate, with a figure named next to them ("予以公开的比例").
 RATIO: Words = Words(
-    (), ("比例", "占比", "比率", "百分比", "百分之多少", "百分之几", "多大比例", "几成", "占多少", "比重", "率"),
+    (), ("比例", "占比", "比率", "百分比", "百分之多少", "百分之几", "多大比例", "几成", "占多少", "比重", "率",
+         "怎么算", "如何计算", "怎么计算", "计算方法", "计算公式", "公式"),
     ("share", "percentage", "percent", "proportion", "ratio", "fraction", "rate", "how often", "%"),
 )
 
@@ -334,7 +349,8 @@ FACTS: dict[str, Words] = {
         ("on time", "in time", "timely", "on schedule"),
     ),
     "late": Words(
-        ("逾期",), ("迟", "晚", "超期", "晚交", "迟交", "晚发", "迟了", "晚了", "过期", "延迟", "拖延", "超过截止日期"),
+        ("逾期",), ("迟", "晚", "超期", "晚交", "迟交", "晚发", "迟了", "晚了", "过期", "延迟", "拖延", "超过截止日期",
+                   "超过截止时间", "超过期限", "超出期限", "超时", "超过"),
         ("late", "overdue", "delayed", "missed the deadline", "after the deadline", "how late"),
     ),
     "days": Words((), ("几天", "多少天", "天数", "多久"), ("how many days", "days", "how late")),
@@ -349,7 +365,7 @@ FACTS: dict[str, Words] = {
     ),
     "table": Words((), ("表", "表格", "张表"), ("table", "tables")),
     "missing": Words(
-        ("缺少",), ("缺", "缺失", "缺了", "少了", "漏了", "不全"),
+        ("缺少",), ("缺", "缺失", "缺了", "少了", "漏了", "不全", "缺不缺"),
         ("missing", "lack", "lacks", "lacking", "without", "absent"),
     ),
     "complete": Words(("齐全",), ("完整", "全不全", "齐不齐", "都有", "齐"), ("complete", "all tables", "all three tables")),
@@ -360,7 +376,8 @@ FACTS: dict[str, Words] = {
         ("problem", "problems", "inconsistent", "inconsistencies"),
     ),
     "inconsistent_tables": Words(
-        ("表格不一致",), ("表格对不上", "表格数字不一致", "勾稽关系错误", "表不一致"),
+        ("表格不一致",), ("表格对不上", "表格数字不一致", "勾稽关系错误", "表不一致", "勾稽错误", "勾稽问题",
+                       "勾稽关系问题", "勾稽不平"),
         ("inconsistent tables", "tables inconsistent", "tables don't add up"),
     ),
 }
@@ -368,9 +385,10 @@ FACTS: dict[str, Words] = {
 # Words that ask for the parts of a figure rather than the figure.
 DETAIL: Words = Words(
     (), ("构成", "组成", "分布", "明细", "结构", "原因", "理由", "为什么", "各种", "详细", "详情", "具体", "类型",
-         "怎么处理", "如何处理", "怎么处理的", "都是谁", "谁来申请", "结果", "情况"),
+         "怎么处理", "如何处理", "怎么处理的", "都是谁", "谁来申请", "结果"),
     ("breakdown", "by type", "split", "reasons", "why", "details", "by reason", "types", "end", "ended",
      "turn out", "outcome", "outcomes", "results", "result"),
+    ("情况",),
 )
 
 BREAKDOWNS: dict[str, Words] = {
