@@ -18,6 +18,7 @@ from typing import Literal
 
 from pypinyin import Style, lazy_pinyin, pinyin
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from core.qa import vocabulary
 from core.templates.catalogue import AMBIGUOUS_WORDS, concept_words
@@ -156,11 +157,14 @@ def readings(char: str) -> frozenset[str]:
 
 @lru_cache(maxsize=4096)
 def _spelled(word: str) -> str | None:
-    """An English word of the vocabulary that ``word`` misspells (recieved → received), if one is close."""
-    if len(word) < 5:
+    """An English word of the vocabulary that ``word`` misspells (recieved → received, proccess → process):
+    one edit or transposition away, same first letter, at least six letters."""
+    if len(word) < 6:
         return None
-    found = process.extractOne(word, index().english, scorer=fuzz.ratio, score_cutoff=85)
-    return found[0] if found else None
+    for found, _, _ in process.extract(word, index().english, scorer=fuzz.ratio, score_cutoff=80, limit=3):
+        if found[0] == word[0] and DamerauLevenshtein.distance(word, found) <= 1:
+            return found
+    return None
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ class YearRef:
     word: str | None  # 今年/去年/前年/上一年/最新 as typed
     kind: str | None  # this | last | before_last | latest
     span: tuple[int, int]
+    relation: str | None = None  # "into" (结转到2022年, carried into 2022) or "from" (从2019年转过来)
 
 
 @dataclass
@@ -114,6 +115,8 @@ _TOP = re.compile(
     r"(?:排名|排行)?前\s*(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:名|位|个|家)?"
     r"|top\s*(?P<e>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)"
     r"|(?P<c>\d{1,2}|[一二两三四五六七八九十]{1,2})\s*[个家](?=单位|街道|部门|区|县|镇|乡|局)"
+    r"|\bthe\s+(?P<t>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+(?=agencies|subdistricts|towns|"
+    r"departments|districts|governments|reports|units|bureaus)"
 )
 _EN_NUMBERS = {
     w: i
@@ -127,6 +130,8 @@ _TABLE = re.compile(
 )
 _TABLE_NAMES = {"2": "二", "3": "三", "4": "四", "two": "二", "three": "三", "four": "四", "ii": "二", "iii": "三",
                 "iv": "四", "二": "二", "三": "三", "四": "四"}  # fmt: skip
+_INTO = re.compile(r"(?:到|至|转入|转到|into|to)\s*$")
+_FROM = re.compile(r"(?:从|自|from)\s*$")
 _VERSION = re.compile(r"(?:20\d{2}|[〇零一二三四五六七八九]{4})\s*年?\s*版")
 _MARKUP = re.compile(r"</?[a-z][a-z0-9]{0,10}(?:\s[^<>]{0,40})?>|&(?:[a-z]{2,6}|#\d{1,5});")
 _YES_NO_EN = re.compile(r"^(?:is|was|were|are|did|does|do|has|have|had|can|could)\b")
@@ -174,7 +179,9 @@ def _years(mask: _Mask) -> list[YearRef]:
             year = int("".join(str(cn_number(c)) for c in m.group("cn")))
         else:
             year = 2000 + int(m.group("short"))
-        found.append(YearRef(year, None, None, m.span()))
+        before = mask.text[: m.start()]
+        relation = "into" if _INTO.search(before) else "from" if _FROM.search(before) else None
+        found.append(YearRef(year, None, None, m.span(), relation))
     return found
 
 
@@ -192,7 +199,7 @@ def _condition(mask: _Mask) -> Condition | None:
 
 def _top(mask: _Mask) -> int | None:
     for m in mask.finditer(_TOP):
-        n = _number(m.group("n") or m.group("e") or m.group("c"))
+        n = _number(m.group("n") or m.group("e") or m.group("c") or m.group("t"))
         if n:
             return int(n)
     return None

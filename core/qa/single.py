@@ -62,9 +62,13 @@ def figure_match(ctx: Context, versions: tuple[str, ...], intents: frozenset[str
 
 
 async def answer(ctx: Context) -> Answer:
-    if ctx.entry is None and (
-        odd := stray(ctx, SINGLE_INTENTS | {"which", "list", "plural", "negative", "count"})
-    ):
+    # 没有…吗 asks a yes/no question; a "not" anywhere else is no figure the report has (not processed ≠ processed)
+    allowed = (
+        SINGLE_INTENTS
+        | {"which", "list", "plural", "count"}
+        | ({"negative"} if ctx.reading.yes_no else set())
+    )
+    if ctx.entry is None and (odd := stray(ctx, allowed)):
         return await not_recorded(ctx, odd)
     named = next(n for n in ctx.agencies if n.row is not None)
     agency = named.row

@@ -17,7 +17,7 @@ INTENT: dict[str, tuple[str, ...]] = {
     "rank_asc": ("最少", "最低", "最小", "倒数", "垫底", "倒数第一", "fewest", "least", "lowest", "smallest", "bottom"),
     "ranking": ("排名", "排行", "排序", "排前", "排在前", "排行榜", "名次", "rank", "ranking", "ranked", "rankings"),
     "sum": ("一共", "总共", "合计", "总计", "共计", "加起来", "总和", "总量", "累计", "合起来", "加总", "总数", "共",
-            "in total", "altogether", "combined", "sum", "total", "totals", "overall", "all together"),
+            "in total", "altogether", "combined", "sum", "total", "totals", "overall", "all together", "together"),
     "average": ("平均", "均值", "平均每个", "平均每家", "average", "mean", "avg", "per agency", "on average"),
     "count": ("几家", "多少家", "多少单位", "几个单位", "多少个单位", "几份", "多少份",
               "how many agencies", "number of agencies", "how many reports", "number of reports"),
@@ -61,7 +61,8 @@ YEAR_WORDS: dict[str, tuple[str, ...]] = {
 # Kinds of agency a question may filter by. The QA maps them to core.tiers and name patterns.
 KINDS: dict[str, tuple[str, ...]] = {
     "street": ("街道", "街道办事处", "街道办", "subdistrict", "subdistricts", "street", "streets",
-               "sub-district", "sub-districts"),
+               "sub-district", "sub-districts", "subdistrict office", "subdistrict offices", "street office",
+               "street offices"),
     "town": ("乡镇", "镇", "乡", "镇政府", "乡镇政府", "乡镇人民政府", "town", "towns", "township", "townships"),
     "township": ("镇街", "乡镇街道", "街镇", "基层"),
     "dept": ("部门", "局", "委", "委员会", "局委", "委办局", "县级部门", "区级部门", "department", "departments", "bureau",
@@ -93,7 +94,7 @@ STOP: tuple[str, ...] = (
     "agencies", "report", "reports", "annual", "annual report", "which", "was", "were", "get", "make", "made",
     "take", "took", "face", "faced", "involved", "during", "number", "end", "end of", "i", "we", "you", "can",
     "could", "would", "should", "s", "'s", "us", "whose", "its own", "include", "includes", "contain",
-    "contains", "use", "uses", "used", "using", "still", "then", "into", "up", "out", "information",
+    "contains", "use", "uses", "used", "using", "follow", "follows", "followed", "protect", "protecting", "because of", "still", "then", "into", "up", "out", "information",
     "disclosure", "government information", "open government information", "cases", "case", "were there", "had",
     "have", "has", "with", "between", "because", "came", "come", "comes", "time", "times", "them", "against",
     "at the end of", "so", "that", "those", "did not", "要求", "万元", "元", "万", "人次", "人", "回", "遍", "次数",

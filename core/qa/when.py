@@ -17,6 +17,7 @@ CARRY = {"apply.carried_over": "later", "apply.carried_forward": "earlier"}
 class Year:
     year: int | None  # None: the latest stored
     word: str | None  # as typed, when not a number
+    relation: str | None = None  # "into" / "from" (see core.qa.parse.YearRef)
 
 
 def years(ctx: Context) -> list[Year]:
@@ -26,7 +27,7 @@ def years(ctx: Context) -> list[Year]:
     for ref in ctx.reading.years:
         if ref.year is not None:
             explicit = ref.year
-            found = Year(ref.year, None)
+            found = Year(ref.year, None, ref.relation)
         elif ref.kind == "this":
             found = Year(ctx.now.year, ref.word)
         elif ref.kind == "last":
@@ -65,10 +66,15 @@ async def pick_report(ctx: Context, agency: AgencyRow) -> tuple[ReportRef | None
             [ctx.tr(f"{agency.short_name} 没有已存的报告。", f"No report of {agency.name} is stored.")]
         )
     named = years(ctx)
-    if len(named) == 2 and ctx.entry is not None and ctx.entry.row in CARRY:
+    carry = CARRY.get(ctx.entry.row or "") if ctx.entry is not None else None
+    if carry and len(named) == 2:
         # 2020年从2019年转过来的: the report year is the later one (carried over), or the earlier (forward).
         ordered = sorted(y.year or 0 for y in named)
-        named = [Year(ordered[-1] if CARRY[ctx.entry.row] == "later" else ordered[0], None)]
+        named = [Year(ordered[-1] if carry == "later" else ordered[0], None)]
+    elif carry and len(named) == 1 and named[0].year is not None and named[0].relation:
+        # carried into 2022 → the 2021 report; carried over from 2020 → the 2021 report
+        shift = {("earlier", "into"): -1, ("later", "from"): 1}.get((carry, named[0].relation), 0)
+        named = [Year(named[0].year + shift, None)]
     y = named[-1] if named else Year(None, None)
     if y.year is None:
         report = reports[-1]

@@ -469,6 +469,8 @@ def _printed_labels(items: Iterable[RowDef | ColumnDef]) -> tuple[tuple[str, ...
 
 def _with(concept: str, printed: Iterable[RowDef | ColumnDef], extra: words.Words) -> ConceptWords:
     labels, english = _printed_labels(printed)
+    # A word listed as generic (soft) is only that, even where the template's own names print it.
+    english = tuple(w for w in english if w not in extra.soft)
     return ConceptWords(concept, labels, extra.short, extra.described, (*english, *extra.english), extra.soft)
 
 

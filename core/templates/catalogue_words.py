@@ -31,8 +31,8 @@ ROWS: dict[str, Words] = {
         ("收到", "收到申请", "收到的申请", "接到", "接收", "受理", "新收到", "新申请", "提交", "提出", "提交的申请",
          "收了", "收", "提了", "递交", "来申请", "新增申请"),
         ("received", "receive", "receives", "receiving", "recieved", "recieve", "new requests", "requests received",
-         "applications received", "filed", "submitted", "incoming", "new applications"),
-        ("申请", "request", "requests", "applications", "application", "get", "got", "gets", "foi requests", "申请数",
+         "applications received", "incoming", "new applications"),
+        ("申请", "request", "requests", "applications", "application", "get", "got", "gets", "foi requests", "filed", "submitted", "file", "submit", "申请数",
          "申请量", "申请件数", "申请数量", "申请总数", "依申请公开", "依申请", "政府信息公开申请", "信息公开申请",
          "公开申请", "申请公开"),
     ),
@@ -47,13 +47,14 @@ ROWS: dict[str, Words] = {
         ("予以公开",),
         ("全部公开", "同意公开", "全公开", "完全公开", "都公开", "准予公开", "给予公开", "公开了全部"),
         ("fully disclosed", "disclosed in full", "granted in full", "full disclosure", "fully disclose",
-         "disclose in full", "in full", "fully", "granted", "disclosed fully"),
-        ("公开", "disclose", "disclosed", "disclosure"),
+         "disclose in full", "in full", "fully", "disclosed fully", "grant in full", "fully granted"),
+        ("公开", "disclose", "disclosed", "disclosure", "grant", "granted"),
     ),
     "apply.partial": Words(
         ("部分公开",),
         ("公开了一部分", "公开一部分", "部分予以公开", "部分同意公开", "只公开了一部分"),
-        ("partly disclosed", "partially disclosed", "partial disclosure", "in part", "partially", "partly"),
+        ("partly disclosed", "partially disclosed", "partial disclosure", "in part", "partially", "partly",
+         "partly granted", "granted in part", "grant in part", "partially granted"),
     ),
     "apply.withheld.state_secret": Words(
         ("国家秘密",), ("涉密", "涉及国家秘密", "保密", "是国家秘密"), ("state secret", "state secrets", "classified"),
@@ -86,7 +87,8 @@ ROWS: dict[str, Words] = {
         ("不掌握相关政府信息", "本机关不掌握"),
         ("不掌握", "没有掌握", "不掌握信息", "没有这个信息", "信息不存在", "没有相关信息", "没有该信息"),
         ("not held", "did not hold", "does not hold", "information not held", "not hold", "didn't hold",
-         "did not have the information"),
+         "did not have the information", "does not exist", "did not exist", "not exist", "doesn't exist",
+         "information does not exist", "no such information"),
     ),
     "apply.unavailable.needs_creation": Words(
         ("需要另行制作", "没有现成信息"), ("另行制作", "需要重新制作", "需要加工", "要重新制作", "需要制作"),
@@ -134,6 +136,7 @@ ROWS: dict[str, Words] = {
          "办结数", "已处理", "完成"),
         ("processed", "process", "handled", "handle", "answered", "closed", "completed", "dealt with",
          "total processed", "responded", "replied", "requests processed", "completed requests"),
+        ("answer", "respond"),
     ),
     "apply.carried_forward": Words(
         ("结转下年度继续办理", "结转下年度"),
@@ -142,7 +145,7 @@ ROWS: dict[str, Words] = {
          "留到下年", "结转到下年"),
         ("carried into next year", "carried forward", "carried over to next year", "carried to next year",
          "rolled over", "still open", "outstanding", "unfinished", "not yet completed", "carry forward",
-         "rolled over into"),
+         "rolled over into", "carry over into", "carried over into", "carried into", "carry into", "roll over into"),
     ),
     # ------------------------------------------------------------ table 四
     "review": Words(
@@ -197,7 +200,7 @@ GROUPS: dict[str, Words] = {
     "apply.withheld": Words(
         ("不予公开",), ("不公开", "拒绝公开", "没公开", "未公开", "没有公开", "不予以公开", "不同意公开", "拒绝"),
         ("withheld", "withhold", "withholding", "refused", "refuse", "refusal", "refusals", "declined", "decline",
-         "not disclosed", "denied", "rejected"),
+         "not disclosed", "denied", "rejected", "reject", "turn down", "turned down", "deny"),
     ),
     "apply.unavailable": Words(
         ("无法提供",), ("不能提供", "没法提供", "没办法提供", "提供不了", "无法提供信息"),
@@ -205,12 +208,14 @@ GROUPS: dict[str, Words] = {
          "not provided", "could not answer", "not answer"),
     ),
     "apply.not_processed": Words(
-        ("不予处理",), ("不处理", "没有处理", "不受理"), ("not processed", "not handled", "dismissed"),
+        ("不予处理",), ("不处理", "没有处理", "不受理"),
+        ("not processed", "not handled", "dismissed", "not process", "did not process", "not handle"),
     ),
     "litigation": Words(
         ("行政诉讼", "诉讼"),
         ("起诉", "被起诉", "被告", "打官司", "官司", "告到法院", "法院", "上法院", "被诉", "被告上法庭"),
-        ("lawsuit", "lawsuits", "litigation", "sued", "sue", "court", "court cases", "in court"),
+        ("lawsuit", "lawsuits", "litigation", "sued", "sue", "court", "court cases", "in court", "defendant",
+         "defendants", "was sued", "legal action"),
     ),
 }
 GROUP_PARTS: dict[str, tuple[str, ...]] = {"litigation": ("litigation.direct", "litigation.after_review")}
@@ -266,7 +271,8 @@ COLUMNS: dict[str, Words] = {
     ),
     "decisions": Words(
         ("处理决定数量", "处理决定", "本年处理决定数量"), ("决定数", "决定", "作出", "作出决定", "决定数量"),
-        ("decisions", "decision", "imposed", "impose", "decided"),
+        ("imposed", "impose", "decided"),
+        ("decisions", "decision"),
     ),
     "count": Words(
         ("采购项目数量", "采购项目"), ("项目数", "项目数量", "项目", "批次"),
@@ -351,9 +357,10 @@ FACTS: dict[str, Words] = {
     "late": Words(
         ("逾期",), ("迟", "晚", "超期", "晚交", "迟交", "晚发", "迟了", "晚了", "过期", "延迟", "拖延", "超过截止日期",
                    "超过截止时间", "超过期限", "超出期限", "超时", "超过"),
-        ("late", "overdue", "delayed", "missed the deadline", "after the deadline", "how late"),
+        ("late", "overdue", "delayed", "missed the deadline", "after the deadline", "how late", "miss the deadline",
+         "missed", "miss"),
     ),
-    "days": Words((), ("几天", "多少天", "天数", "多久"), ("how many days", "days", "how late")),
+    "days": Words((), ("几天", "多少天", "天数", "多久"), ("how many days", "days", "how late", "by how many days")),
     "deadline": Words(
         ("截止日期",), ("截止时间", "期限", "最晚", "最迟", "截止日", "截止", "规定时间"),
         ("deadline", "due date", "due"),
