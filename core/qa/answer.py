@@ -18,7 +18,7 @@ from core.qa import across, queries, single, trend
 from core.qa.names import mentions_to_named, resolve_chunk
 from core.qa.parse import Chunk, Lang, normalize, read
 from core.qa.reply import Answer, Choice, Context, Named, Option
-from core.qa.scope import Scope, region_agency, scope_of
+from core.qa.scope import Scope, division, region_agency, scope_of
 from core.qa.wording import help_text, tr, unknown_text
 from core.settings import get_settings
 from core.storage.agencies import find_agencies_in_text, find_named_agencies
@@ -41,6 +41,14 @@ async def _understand(
     reading = read(text, [m.span for m in mentions])
     unexplained: list[Chunk] = []
     for chunk in reading.leftovers:
+        before = _name_before(text, named, chunk)
+        if before is not None:  # 普陀 + 交通局: one name (普陀区交通运输局), not a region and a name
+            joined = Chunk(text[before.span[0] : chunk.span[1]], (before.span[0], chunk.span[1]), True)
+            found = await resolve_chunk(session, joined)
+            if found is not None and found.row is not None:
+                named.remove(before)
+                named.append(found)
+                continue
         found = await resolve_chunk(session, chunk)
         if found is None:
             unexplained.append(chunk)
@@ -60,6 +68,15 @@ async def _understand(
     if choice.entry:
         ctx.entry = catalogue_entry(choice.entry)
     return ctx, unexplained
+
+
+def _name_before(text: str, named: list[Named], chunk: Chunk) -> Named | None:
+    """A division named right before ``chunk`` (普陀 in 普陀交通局, 鹿城区的 in 鹿城区的教育局)."""
+    for n in named:
+        gap = text[n.span[1] : chunk.span[0]]
+        if gap in ("", "的") and (n.kind == "region" or (n.row is not None and division(n.typed))):
+            return n
+    return None
 
 
 def _unique(named: list[Named]) -> list[Named]:
@@ -118,7 +135,7 @@ def _is_across(ctx: Context, flags: set[str]) -> bool:
     many = bool(flags & MANY or r.kinds() or r.top or ctx.choice.scope_all)
     if any(n.row is not None for n in ctx.agencies):
         return many
-    return many or bool(flags & ACROSS) or r.condition is not None
+    return many or bool(flags & ACROSS) or r.condition is not None or "negative" in flags
 
 
 _APPLICANTS = {

@@ -4,6 +4,7 @@ its only stored agency; 普陀区 → 普陀区人民政府, the others offered)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -14,6 +15,7 @@ from core.storage.agencies import canon, split_units
 from core.textnorm import squash
 from core.tiers import classify
 
+_BARE = re.compile(r"[\u4e00-\u9fff]+")
 # Kinds as name patterns (SQL LIKE): include any of, exclude all of.
 _PATTERNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "street": (("%街道%",), ()),
@@ -71,8 +73,11 @@ class Scope:
 
 
 def division(typed: str) -> bool:
+    """A name that is only divisions, or a division without its suffix (鹿城区, 宁波市鄞州区, 普陀)."""
     units, rest = split_units(canon(typed))
-    return bool(units) and not rest
+    return (bool(units) and not rest) or (
+        not units and 2 <= len(rest) <= 3 and _BARE.fullmatch(rest) is not None
+    )
 
 
 async def scope_of(ctx: Context, regions: list[Named]) -> tuple[Scope, list[Named]]:

@@ -24,7 +24,17 @@ def years(ctx: Context) -> list[Year]:
     """The years named, in the order written, without repeats."""
     out: list[Year] = []
     explicit: int | None = None
-    for ref in ctx.reading.years:
+    text = ctx.reading.text
+    for i, ref in enumerate(ctx.reading.years):
+        previous = ctx.reading.years[i - 1] if i else None
+        if (
+            ref.kind == "last"
+            and previous is not None
+            and previous.year is not None
+            and text[previous.span[1] : ref.span[0]] in ("", "的")
+        ):
+            out[-1] = Year(previous.year - 1, f"{text[previous.span[0] : ref.span[1]]}")  # 2021年的上一年
+            continue
         if ref.year is not None:
             explicit = ref.year
             found = Year(ref.year, None, ref.relation)

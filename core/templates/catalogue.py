@@ -178,10 +178,15 @@ def _printed(block: BlockDef, row: RowDef, column: ColumnDef) -> tuple[str, ...]
     return (block.key_for(row, column),)
 
 
-def _cell_needs(row_concept: str, column: str, block: BlockDef, has_parts: bool = False) -> tuple[Need, ...]:
+# Columns that name people or firms: without their row they mean requests only next to a word of requests
+# (企业申请了多少), never on their own (五马街道有多少居民).
+_NEEDS_TOPIC = {"natural_person", "commercial", "research", "nonprofit", "legal_service", "other_org"}
+
+
+def _cell_needs(row_concept: str, column: str, block: BlockDef) -> tuple[Need, ...]:
     rows = [Need(frozenset({row_concept}))]
     if DEFAULT_ROW.get(column) == row_concept.removeprefix("row:"):
-        rows.append(Need(frozenset(), 1))
+        rows.append(Need(frozenset({"topic:apply"} if column in _NEEDS_TOPIC else set()), 1))
     default_col = DEFAULT_COLUMN.get(block.key) or (block.columns[0].key if len(block.columns) == 1 else None)
     cols = [Need(frozenset({f"col:{column}"}))]
     if column == default_col:
@@ -209,7 +214,7 @@ def _cells() -> dict[str, Entry]:
                         zh, en = _cell_name(block, row, column)
                         accepts = {f"row:{row_id}", f"col:{column.key}", _TOPIC[table.id]}
                         if group:
-                            accepts.add(f"row:{group}")
+                            accepts.update({f"row:{group}", "detail"})  # 不予公开的原因中属于过程性信息
                         parent = row_id.rsplit(".", 1)[0]
                         if any(_row_id(block, r) == parent for r in block.rows):
                             accepts.add(f"row:{parent}")  # 其他处理's sub-rows: 不再处理 explained
@@ -274,7 +279,7 @@ def _column_groups(cells: dict[str, Entry]) -> dict[str, Entry]:
             keys = {v: tuple(k for p in parts for k in p.keys[v]) for v in total.versions}
             needs = [Need(frozenset({f"row:{row}", f"col:{group}"}))]
             if DEFAULT_ROW.get(columns[0]) == row:
-                needs.append(Need(frozenset({f"col:{group}"}), 1))
+                needs.append(Need(frozenset({f"col:{group}", "topic:apply"}), 1))
             accepts = {a for a in total.accepts if not a.startswith("col:")} | {f"col:{group}"}
             ident = f"{row}.{group}"
             out[ident] = Entry(

@@ -28,11 +28,11 @@ ROWS: dict[str, Words] = {
     # ------------------------------------------------------------ table 三
     "apply.new": Words(
         ("本年新收", "新收", "新收申请"),
-        ("收到", "收到申请", "收到的申请", "接到", "接收", "受理", "新收到", "新申请", "提交", "提出", "提交的申请",
-         "收了", "收", "提了", "递交", "来申请", "新增申请"),
+        ("收到", "收到申请", "收到的申请", "接到", "接收", "受理", "新收到", "新申请", "收了", "收",
+         "来申请", "新增申请"),
         ("received", "receive", "receives", "receiving", "recieved", "recieve", "new requests", "requests received",
          "applications received", "incoming", "new applications"),
-        ("申请", "request", "requests", "applications", "application", "get", "got", "gets", "foi requests", "filed", "submitted", "file", "submit", "申请数",
+        ("申请", "request", "requests", "applications", "application", "get", "got", "gets", "foi requests", "filed", "submitted", "file", "submit", "提交", "提出", "提了", "递交", "提", "提交的申请", "申请数",
          "申请量", "申请件数", "申请数量", "申请总数", "依申请公开", "依申请", "政府信息公开申请", "信息公开申请",
          "公开申请", "申请公开"),
     ),
@@ -104,7 +104,7 @@ ROWS: dict[str, Words] = {
         ("petitions", "petition", "complaints", "petitions and complaints"),
     ),
     "apply.not_processed.duplicate": Words(
-        ("重复申请",), ("重复",), ("duplicate", "duplicates", "duplicate requests", "duplicated"),
+        ("重复申请",), ("重复", "重复提交", "重复提出"), ("duplicate", "duplicates", "duplicate requests", "duplicated"),
     ),
     "apply.not_processed.publication": Words(
         ("公开出版物",), ("出版物", "要求提供出版物"), ("publications", "published materials", "asks for publications"),
