@@ -55,11 +55,12 @@ _ENGLISH_PARTS: tuple[tuple[str, str], ...] = (
     ("of", ""),
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_POSSESSIVE = re.compile(r"['’]s\b")
 
 
 def _english_name(text: str) -> str:
     """ "the wenzhou finance bureau" → "wenzhou caizhengju" (what resolve_agency compares with pinyin)."""
-    out = f" {text.lower()} "
+    out = " " + _POSSESSIVE.sub("", text.lower()) + " "
     for words, pinyin in _ENGLISH_PARTS:
         out = re.sub(rf"(?<=\s){re.escape(words)}(?=\s)", f" {pinyin} " if pinyin else " ", out)
     return " ".join(out.split())
@@ -76,11 +77,16 @@ def named(typed: str, span: tuple[int, int], match: AgencyMatch) -> Named:
     return Named(typed, span, candidates=[_row(a) for a in match.candidates], kind=match.kind)
 
 
+_SUFFIX_OF = re.compile(r"(?:局|委|办|中心|所|站|院|队|处|室|街道|镇|乡|馆|会)$")
+
+
 def _abbreviation(typed: str, candidates: Sequence[Agency]) -> Agency | None:
-    """The one candidate whose name holds every character typed, in order, with the same divisions
-    (鄞州区卫健局 → 宁波市鄞州区卫生健康局); None when none or several do."""
+    """The one candidate whose name holds every character typed, in order, with the same divisions and
+    the same kind of name (鄞州区卫健局 → 宁波市鄞州区卫生健康局); None when none or several do. A word
+    that is no name (教育) is never read as an abbreviation."""
     units, rest = split_units(squash(typed))
-    if len(rest) < 2:
+    suffix = _SUFFIX_OF.search(rest)
+    if len(rest) < 3 or suffix is None:
         return None
     fits = []
     for agency in candidates:
@@ -127,7 +133,9 @@ async def resolve_chunk(session: AsyncSession, chunk: Chunk) -> Named | None:
         found = _abbreviation(text, match.candidates)
         if found is not None:
             return Named(text, chunk.span, _row(found), fuzzy=True)
-    if match.kind in ("exact", "fuzzy", "ambiguous", "region"):
+    # A close Chinese word is only a name when it looks like one (教育 is no 教育局); pinyin is compared whole.
+    fuzzy_ok = chunk.name_like or not _CJK.search(text)
+    if match.kind in ("exact", "ambiguous", "region") or (match.kind == "fuzzy" and fuzzy_ok):
         return named(text, chunk.span, match)
     if not _CJK.search(text) and (region := await _english_region(session, query)):
         inside = await resolve_agency(session, region)

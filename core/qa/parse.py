@@ -132,6 +132,7 @@ _TABLE_NAMES = {"2": "二", "3": "三", "4": "四", "two": "二", "three": "三"
                 "iv": "四", "二": "二", "三": "三", "四": "四"}  # fmt: skip
 _INTO = re.compile(r"(?:到|至|转入|转到|into|to)\s*$")
 _FROM = re.compile(r"(?:从|自|from)\s*$")
+_BASE = re.compile(r"(?:比|than|compared (?:with|to)|versus|vs\.?)\s*$")
 _VERSION = re.compile(r"(?:20\d{2}|[〇零一二三四五六七八九]{4})\s*年?\s*版")
 _MARKUP = re.compile(r"</?[a-z][a-z0-9]{0,10}(?:\s[^<>]{0,40})?>|&(?:[a-z]{2,6}|#\d{1,5});")
 _YES_NO_EN = re.compile(r"^(?:is|was|were|are|did|does|do|has|have|had|can|could)\b")
@@ -179,10 +180,19 @@ def _years(mask: _Mask) -> list[YearRef]:
             year = int("".join(str(cn_number(c)) for c in m.group("cn")))
         else:
             year = 2000 + int(m.group("short"))
-        before = mask.text[: m.start()]
-        relation = "into" if _INTO.search(before) else "from" if _FROM.search(before) else None
-        found.append(YearRef(year, None, None, m.span(), relation))
+        found.append(YearRef(year, None, None, m.span(), _relation(mask.text[: m.start()])))
     return found
+
+
+def _relation(before: str) -> str | None:
+    """What the words before a year make of it: into (结转到2022年), from (从2019年), base (比前年)."""
+    if _INTO.search(before):
+        return "into"
+    if _FROM.search(before):
+        return "from"
+    if _BASE.search(before):
+        return "base"
+    return None
 
 
 def _condition(mask: _Mask) -> Condition | None:
@@ -239,7 +249,7 @@ def read(text: str, taken: Sequence[tuple[int, int]] = ()) -> Reading:
     reading = Reading(text, detect_lang(text), tokens, [], years, condition, top, table)
     for t in tokens:
         for kind in t.values("year"):
-            reading.years.append(YearRef(None, t.text, kind, (t.start, t.end)))
+            reading.years.append(YearRef(None, t.text, kind, (t.start, t.end), _relation(text[: t.start])))
     reading.years.sort(key=lambda y: y.span)
     reading.leftovers, glued = _chunks(text, uncovered, tokens, taken)
     reading.tokens = [t for t in tokens if t not in glued]

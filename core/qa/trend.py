@@ -171,9 +171,18 @@ async def years(ctx: Context) -> Answer:
     ctx.understood[:0] = ctx.agency_notes()
     reports = await queries.agency_reports(ctx.session, agency.id)
     by_year = {r.year: r for r in reports}
-    asked = [y for y in _years_of(ctx) if y is not None]
+    named = [y for y in when.years(ctx) if y.year is not None]
+    asked = [y.year for y in named if y.year is not None]
     if "every_year" in ctx.reading.flags() and len(asked) < 2:
         chosen = [r.year for r in reports]
+    elif len(named) == 1 and named[0].relation == "base" and reports and reports[-1].year > asked[0]:
+        chosen = [asked[0], reports[-1].year]  # 比前年多了多少: the latest report against the year named
+        ctx.understood.append(
+            ctx.tr(
+                f"（按已存最新的 {chosen[1]} 年度与 {chosen[0]} 年度对比）",
+                f"({chosen[1]}, the latest stored, against {chosen[0]})",
+            )
+        )
     elif len(asked) >= 2:
         chosen = [min(asked), max(asked)]
     else:

@@ -39,11 +39,11 @@ def years(ctx: Context) -> list[Year]:
             explicit = ref.year
             found = Year(ref.year, None, ref.relation)
         elif ref.kind == "this":
-            found = Year(ctx.now.year, ref.word)
+            found = Year(ctx.now.year, ref.word, ref.relation)
         elif ref.kind == "last":
-            found = Year((explicit if explicit is not None else ctx.now.year) - 1, ref.word)
+            found = Year((explicit if explicit is not None else ctx.now.year) - 1, ref.word, ref.relation)
         elif ref.kind == "before_last":
-            found = Year(ctx.now.year - 2, ref.word)
+            found = Year(ctx.now.year - 2, ref.word, ref.relation)
         else:
             found = Year(None, ref.word)
         if all(f.year != found.year for f in out):
