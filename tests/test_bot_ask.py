@@ -27,13 +27,13 @@ async def test_an_ambiguous_figure_is_a_pick_list_and_a_button_answers_it(bot: H
 
 
 async def test_what_the_reports_do_not_record_is_refused_with_the_closest_figures(bot: Harness):
-    (refusal,) = await bot.say(USER, "定海区2020年收到多少封信访信件")
-    assert "年报里没有记录这一项" in refusal.text and "封" in refusal.text
+    (refusal,) = await bot.say(USER, "定海区2020年收到多少封群众来信")
+    assert "年报里没有记录这一项" in refusal.text and "来信" in refusal.text
     assert refusal.buttons, "the closest figures are offered"
-    label = next(b["text"] for b in refusal.buttons if "信访" in b["text"])
+    label = next(b["text"] for b in refusal.buttons if "本年新收" in b["text"])
     outputs, _ = await bot.press(refusal, label)
     reply = outputs[-1]
-    assert "信访举报投诉类申请" in reply.text and "1 件" in reply.text  # what the report does record
+    assert "「本年新收政府信息公开申请数量」：34 件" in reply.text  # what the report does record
 
 
 async def test_a_region_with_one_stored_agency_is_answered_for_it(bot: Harness):
