@@ -35,9 +35,7 @@ _REGION = r"(?:[\u4e00-\u9fff]{1,12}?(?:省|自治区|市|自治州|州|盟|地�
 _TOWNSHIP = re.compile(r"(?:街道办事处|街道|乡人民政府|镇人民政府|(?<!城)镇$|乡$|苏木)")
 _GOVERNMENT_AGENCY = re.compile(rf"^{_REGION}+人民政府$")
 # "2020年定海区政府信息公开工作年度报告": a region, then 政府信息公开 directly, no department between.
-_GOVERNMENT_TITLE = re.compile(
-    rf"^(?:\d{{4}}年度?)?{_REGION}+(?:人民政府)?(?:\d{{4}}年度?)?政府信息公开工作年度报告"
-)
+_GOVERNMENT_TITLE = re.compile(rf"^(?:\d{{4}}年度?)?{_REGION}+(?:人民政府)?(?:\d{{4}}年度?)?政府信息公开工作年度报告")
 
 
 def classify(agency: str | None, title: str | None = None, override: Tier | None = None) -> Tier:

@@ -26,9 +26,7 @@ def _unreadable(report: ParsedReport, template: TemplateDef) -> list[str]:
     return [
         cell.key
         for cell in report.cells.values()
-        if cell.value is None
-        and template.cell(cell.key) is not None
-        and parse_value(cell.raw).kind == "invalid"
+        if cell.value is None and template.cell(cell.key) is not None and parse_value(cell.raw).kind == "invalid"
     ]
 
 
@@ -38,12 +36,8 @@ def _unreadable_finding(report: ParsedReport, template: TemplateDef, keys: list[
         for k in keys[:_UNREADABLE_QUOTED]
     )
     more = f"等 {len(keys)} 处" if len(keys) > _UNREADABLE_QUOTED else ""
-    message = (
-        f"有 {len(keys)} 个单元格的内容不是可识别的数字，已按未知保存，勾稽核对时按 0 计算：{quoted}{more}。"
-    )
-    return Finding(
-        "blank.unreadable", "warning", message, keys, {"raw": {k: report.cells[k].raw for k in keys}}
-    )
+    message = f"有 {len(keys)} 个单元格的内容不是可识别的数字，已按未知保存，勾稽核对时按 0 计算：{quoted}{more}。"
+    return Finding("blank.unreadable", "warning", message, keys, {"raw": {k: report.cells[k].raw for k in keys}})
 
 
 def check(report: ParsedReport, template: TemplateDef) -> list[Finding]:
@@ -64,11 +58,7 @@ def check(report: ParsedReport, template: TemplateDef) -> list[Finding]:
                 missing += [k for k in empty if k not in report.cells]
                 blank += [k for k in empty if k in report.cells]
                 if empty:
-                    what = (
-                        "整行"
-                        if len(empty) == len(keys)
-                        else "、".join(col_label(report, template, k) for k in empty)
-                    )
+                    what = "整行" if len(empty) == len(keys) else "、".join(col_label(report, template, k) for k in empty)
                     by_columns.setdefault(what, []).append(row_label(report, template, keys[0]))
         groups = [
             f"{_rows_text(rows)}整行" if what == "整行" else f"{_rows_text(rows)}的{what}"
@@ -80,8 +70,6 @@ def check(report: ParsedReport, template: TemplateDef) -> list[Finding]:
     if not blank and not missing:
         return out
     counts = f"{len(blank)} 个空白单元格" + (f"、{len(missing)} 个未读取到的单元格" if missing else "")
-    message = (
-        f"共有 {counts}，勾稽核对时按 0 计算（空白不等于填写了 0，已按未知保存）。" + "。".join(parts) + "。"
-    )
+    message = f"共有 {counts}，勾稽核对时按 0 计算（空白不等于填写了 0，已按未知保存）。" + "。".join(parts) + "。"
     details = {"blank": blank, "missing": missing, "count": len(blank) + len(missing)}
     return [*out, Finding("blank.cells", "info", message, blank + missing, details)]

@@ -87,9 +87,7 @@ def _same_tables(report: ParsedReport, other: ParsedReport) -> list[tuple[str, l
     return same
 
 
-def check(
-    report: ParsedReport, previous: ParsedReport | None, peers: Sequence[ParsedReport]
-) -> list[Finding]:
+def check(report: ParsedReport, previous: ParsedReport | None, peers: Sequence[ParsedReport]) -> list[Finding]:
     findings = _narrative_finding(report, previous) if previous else []
     if previous:
         for table, keys in _same_tables(report, previous):

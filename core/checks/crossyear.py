@@ -29,9 +29,7 @@ def _side(
     return (text + f" = {fmt(total)}" if len(terms) > 1 else text), total
 
 
-def check(
-    report: ParsedReport, previous: ParsedReport, template: TemplateDef, rules: list[Rule]
-) -> list[Finding]:
+def check(report: ParsedReport, previous: ParsedReport, template: TemplateDef, rules: list[Rule]) -> list[Finding]:
     if report.year is None or previous.year != report.year - 1 or previous.template not in TEMPLATES:
         return []
     prev_template = TEMPLATES[previous.template]
@@ -47,8 +45,7 @@ def check(
         this_names = term_names(report, template, tuple(t.key for t in terms if not t.previous))
         prev_names = term_names(previous, prev_template, tuple(t.key for t in terms if t.previous))
         names = {
-            t: (f"{previous.year}年度报告" if t.previous else "本年")
-            + (prev_names if t.previous else this_names)[t.key]
+            t: (f"{previous.year}年度报告" if t.previous else "本年") + (prev_names if t.previous else this_names)[t.key]
             for t in terms
         }
         left, lhs = _side(rule.lhs, report, previous, names)

@@ -41,9 +41,7 @@ def _applicable(report: ParsedReport, template: TemplateDef, rule: Identity | Bo
     if rule.table not in report.tables_found:
         return False
     # A derived row (2021 （六）其他处理) is checked only when the report printed it.
-    return all(
-        k in report.cells or not (c := template.cell(k)) or not c.derived for k in (*rule.lhs, *rule.rhs)
-    )
+    return all(k in report.cells or not (c := template.cell(k)) or not c.derived for k in (*rule.lhs, *rule.rhs))
 
 
 def _suspects(outcomes: list[_Outcome]) -> dict[str, float]:

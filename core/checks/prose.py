@@ -42,9 +42,7 @@ def check(report: ParsedReport, template: TemplateDef, rules: list[Rule]) -> lis
         if any(abs(fact.value - r) < 1e-6 for r in readings):
             continue
         cells = list(dict.fromkeys(k for reading in link.readings for k in reading))
-        tables = "；或".join(
-            f"表{link.table}{_reading_text(report, template, reading)}" for reading in link.readings
-        )
+        tables = "；或".join(f"表{link.table}{_reading_text(report, template, reading)}" for reading in link.readings)
         message = (
             f"正文与表格不一致（{link.label}）：{_where(report, fact)}写「{fact.snippet}」，即 {fmt(fact.value)}；"
             f"而{tables}。两处应一致。"
@@ -57,10 +55,7 @@ def check(report: ParsedReport, template: TemplateDef, rules: list[Rule]) -> lis
                 cells,
                 {
                     "prose": {"value": fact.value, "snippet": fact.snippet, "start": fact.start},
-                    "table": {
-                        "+".join(reading): value
-                        for reading, value in zip(link.readings, readings, strict=True)
-                    },
+                    "table": {"+".join(reading): value for reading, value in zip(link.readings, readings, strict=True)},
                     "actual": fact.value,
                     "expected": readings[0],
                 },

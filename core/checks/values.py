@@ -24,9 +24,7 @@ _FEE_DOUBT_WAN = {"township": 1_000, "county": 10_000, "higher": 100_000}
 # A 采购总金额 (元) this small, printed without a unit, was almost surely meant in 万元.
 _PROCUREMENT_DOUBT_YUAN = 1_000
 _MONEY_UNITS = ("元", "万元", "亿元")
-_REGION_PREFIX = re.compile(
-    r"^(?:[\u4e00-\u9fff]{1,7}?(?:自治区|自治州|自治县|自治旗|省|市|州|盟|地区|区|县|旗))+"
-)
+_REGION_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{1,7}?(?:自治区|自治州|自治县|自治旗|省|市|州|盟|地区|区|县|旗))+")
 _COUNTY_UNITS = ("区", "县", "旗")
 
 
@@ -78,11 +76,7 @@ def _cell_findings(report: ParsedReport, template: TemplateDef, rule: CellRule, 
                     f"疑似按元填报；该栏单位为万元。"
                 )
                 details["threshold_wan"] = _FEE_DOUBT_WAN[level]
-        elif (
-            rule.kind == "yuan"
-            and 0 < value < _PROCUREMENT_DOUBT_YUAN
-            and not re.search(r"[元万亿]", cell.raw)
-        ):
+        elif rule.kind == "yuan" and 0 < value < _PROCUREMENT_DOUBT_YUAN and not re.search(r"[元万亿]", cell.raw):
             message = f"为 {fmt(value)}（未注明单位，按元计）：金额过小，疑似以万元填报而未注明单位。"
         if message:
             where = f"表{rule.table}{cell_name(report, template, key)}"
@@ -111,9 +105,7 @@ def _regulations(
     ]  # fmt: skip
 
 
-def check(
-    report: ParsedReport, template: TemplateDef, rules: list[Rule], tier_override: Tier | None = None
-) -> list[Finding]:
+def check(report: ParsedReport, template: TemplateDef, rules: list[Rule], tier_override: Tier | None = None) -> list[Finding]:
     tier = classify(report.agency, report.title, tier_override)
     level = agency_level(report, tier_override)
     findings: list[Finding] = []

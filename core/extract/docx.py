@@ -27,12 +27,7 @@ _DEFAULT_MAIN = "word/document.xml"
 
 def _parser() -> etree.XMLParser:
     return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True
     )
 
 
@@ -117,12 +112,8 @@ class _AltChunks:
 class _Reader:
     def __init__(self, ns: str, settings: Settings, archive: zipfile.ZipFile, main: str) -> None:
         w = f"{{{ns}}}"
-        self.p, self.r, self.t, self.tab, self.br, self.cr = (
-            w + n for n in ("p", "r", "t", "tab", "br", "cr")
-        )
-        self.tbl, self.tr, self.tc, self.sdt, self.sdt_content = (
-            w + n for n in ("tbl", "tr", "tc", "sdt", "sdtContent")
-        )
+        self.p, self.r, self.t, self.tab, self.br, self.cr = (w + n for n in ("p", "r", "t", "tab", "br", "cr"))
+        self.tbl, self.tr, self.tc, self.sdt, self.sdt_content = (w + n for n in ("tbl", "tr", "tc", "sdt", "sdtContent"))
         self.custom_xml, self.alt_chunk = w + "customXml", w + "altChunk"
         self.archive, self.main = archive, main
         self._chunks: _AltChunks | None = None  # read the part relationships only if a chunk occurs

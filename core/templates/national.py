@@ -83,41 +83,13 @@ _APPLY_HEAD = (
         ("危及三安全一稳定", "三安全一稳定"),
         group=_WITHHELD,
     ),
+    RowDef("withheld.third_party", "4.保护第三方合法权益", "third-party rights", ("保护第三方合法权益",), group=_WITHHELD),
     RowDef(
-        "withheld.third_party",
-        "4.保护第三方合法权益",
-        "third-party rights",
-        ("保护第三方合法权益",),
-        group=_WITHHELD,
+        "withheld.internal_affairs", "5.属于三类内部事务信息", "internal affairs", ("三类内部事务信息",), group=_WITHHELD
     ),
-    RowDef(
-        "withheld.internal_affairs",
-        "5.属于三类内部事务信息",
-        "internal affairs",
-        ("三类内部事务信息",),
-        group=_WITHHELD,
-    ),
-    RowDef(
-        "withheld.process_info",
-        "6.属于四类过程性信息",
-        "process information",
-        ("四类过程性信息",),
-        group=_WITHHELD,
-    ),
-    RowDef(
-        "withheld.enforcement_file",
-        "7.属于行政执法案卷",
-        "enforcement files",
-        ("行政执法案卷",),
-        group=_WITHHELD,
-    ),
-    RowDef(
-        "withheld.inquiry",
-        "8.属于行政查询事项",
-        "administrative inquiries",
-        ("行政查询事项",),
-        group=_WITHHELD,
-    ),
+    RowDef("withheld.process_info", "6.属于四类过程性信息", "process information", ("四类过程性信息",), group=_WITHHELD),
+    RowDef("withheld.enforcement_file", "7.属于行政执法案卷", "enforcement files", ("行政执法案卷",), group=_WITHHELD),
+    RowDef("withheld.inquiry", "8.属于行政查询事项", "administrative inquiries", ("行政查询事项",), group=_WITHHELD),
     RowDef(
         "unavailable.not_held",
         "1.本机关不掌握相关政府信息",
@@ -140,21 +112,11 @@ _APPLY_HEAD = (
         group=_UNAVAILABLE,
     ),
     RowDef(
-        "not_processed.petition",
-        "1.信访举报投诉类申请",
-        "petitions and complaints",
-        ("信访举报投诉类申请",),
-        group=_NOT_PROCESSED,
+        "not_processed.petition", "1.信访举报投诉类申请", "petitions and complaints", ("信访举报投诉类申请",), group=_NOT_PROCESSED
     ),
+    RowDef("not_processed.duplicate", "2.重复申请", "duplicate requests", ("重复申请",), group=_NOT_PROCESSED),
     RowDef(
-        "not_processed.duplicate", "2.重复申请", "duplicate requests", ("重复申请",), group=_NOT_PROCESSED
-    ),
-    RowDef(
-        "not_processed.publication",
-        "3.要求提供公开出版物",
-        "asks for publications",
-        ("要求提供公开出版物",),
-        group=_NOT_PROCESSED,
+        "not_processed.publication", "3.要求提供公开出版物", "asks for publications", ("要求提供公开出版物",), group=_NOT_PROCESSED
     ),
     RowDef(
         "not_processed.mass_repeat",
@@ -174,12 +136,7 @@ _APPLY_HEAD = (
 
 _APPLY_TAIL = (
     RowDef("total", "（七）总计", "total processed", ("总计", "合计"), group=_RESULTS),
-    RowDef(
-        "carried_forward",
-        "四、结转下年度继续办理",
-        "carried into next year",
-        ("结转下年度继续办理", "结转下年度"),
-    ),
+    RowDef("carried_forward", "四、结转下年度继续办理", "carried into next year", ("结转下年度继续办理", "结转下年度")),
 )
 
 _APPLY_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
@@ -190,11 +147,7 @@ APPLY_2019 = BlockDef(
     key="apply",
     label="申请人情况",
     prefix="apply.",
-    rows=(
-        *_APPLY_HEAD,
-        RowDef("other", _OTHER, "other handling", ("其他处理", "其他"), group=_RESULTS),
-        *_APPLY_TAIL,
-    ),
+    rows=(*_APPLY_HEAD, RowDef("other", _OTHER, "other handling", ("其他处理", "其他"), group=_RESULTS), *_APPLY_TAIL),
     columns=APPLICANT_COLUMNS,
     aliases=(_APPLY_NOTE,),
     total_column="total",
@@ -278,15 +231,9 @@ TABLE4 = TableDef(
 # ---------------------------------------------------------------- table 二
 
 _ITEM = "第二十条第（{}）项"
-_PRIOR = ColumnDef(
-    "prior_items", "上一年项目数量", "items at end of last year", aliases=("原有项目数量", "上年项目数量")
-)
+_PRIOR = ColumnDef("prior_items", "上一年项目数量", "items at end of last year", aliases=("原有项目数量", "上年项目数量"))
 _CHANGE = ColumnDef(
-    "change",
-    "本年增/减",
-    "change this year",
-    unit="delta",
-    aliases=("本年增减", "本年更新", "本年增/减项目数量", "增/减"),
+    "change", "本年增/减", "change this year", unit="delta", aliases=("本年增减", "本年更新", "本年增/减项目数量", "增/减")
 )
 _DECISIONS_2019 = ColumnDef("decisions", "处理决定数量", "decisions", aliases=("本年处理决定数量",))
 _DECISIONS_2021 = ColumnDef("decisions", "本年处理决定数量", "decisions this year", aliases=("处理决定数量",))
@@ -322,36 +269,19 @@ ACTIVE_2019 = TableDef(
             "item5",
             _ITEM.format("五"),
             "active.",
-            rows=(
-                _LICENSING,
-                RowDef(
-                    "other_services", "其他对外管理服务事项", "other public services", ("其他对外管理服务",)
-                ),
-            ),
+            rows=(_LICENSING, RowDef("other_services", "其他对外管理服务事项", "other public services", ("其他对外管理服务",))),
             columns=(_PRIOR, _CHANGE, _DECISIONS_2019),
         ),
-        BlockDef(
-            "item6",
-            _ITEM.format("六"),
-            "active.",
-            rows=(_PENALTY, _COERCION),
-            columns=(_PRIOR, _CHANGE, _DECISIONS_2019),
-        ),
+        BlockDef("item6", _ITEM.format("六"), "active.", rows=(_PENALTY, _COERCION), columns=(_PRIOR, _CHANGE, _DECISIONS_2019)),
         BlockDef("item8", _ITEM.format("八"), "active.", rows=(_FEES,), columns=(_PRIOR, _CHANGE)),
         BlockDef(
             "item9",
             _ITEM.format("九"),
             "active.",
-            rows=(
-                RowDef(
-                    "procurement", "政府集中采购", "centralised government procurement", ("集中采购", "采购")
-                ),
-            ),
+            rows=(RowDef("procurement", "政府集中采购", "centralised government procurement", ("集中采购", "采购")),),
             columns=(
                 ColumnDef("count", "采购项目数量", "procurement items"),
-                ColumnDef(
-                    "amount_yuan", "采购总金额", "procurement amount", unit="yuan", aliases=("采购金额",)
-                ),
+                ColumnDef("amount_yuan", "采购总金额", "procurement amount", unit="yuan", aliases=("采购金额",)),
             ),
         ),
     ),
@@ -376,9 +306,7 @@ ACTIVE_2021 = TableDef(
             ),
         ),
         BlockDef("item5", _ITEM.format("五"), "active.", rows=(_LICENSING,), columns=(_DECISIONS_2021,)),
-        BlockDef(
-            "item6", _ITEM.format("六"), "active.", rows=(_PENALTY, _COERCION), columns=(_DECISIONS_2021,)
-        ),
+        BlockDef("item6", _ITEM.format("六"), "active.", rows=(_PENALTY, _COERCION), columns=(_DECISIONS_2021,)),
         BlockDef(
             "item8",
             _ITEM.format("八"),
@@ -414,14 +342,7 @@ TEMPLATE_2019 = TemplateDef(
         ),
         TABLE4,
     ),
-    markers=(
-        "本年新制作数量",
-        "本年新公开数量",
-        "对外公开总数量",
-        "上一年项目数量",
-        "采购总金额",
-        "第二十条第（九）项",
-    ),
+    markers=("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "采购总金额", "第二十条第（九）项"),
 )
 
 TEMPLATE_2021 = TemplateDef(

@@ -255,9 +255,7 @@ def _cell_rules(table: TableDef) -> list[Rule]:
 
 # (code, severity, axis, target, sources, rule): the target row/column of this year equals the signed sum of
 # the sources, each read from last year's report (True) or this one (False). report-format.md §4.3 X1–X3.
-_CARRIES: tuple[
-    tuple[str, Severity, Literal["row", "column"], str, tuple[tuple[str, bool, int], ...], str], ...
-] = (
+_CARRIES: tuple[tuple[str, Severity, Literal["row", "column"], str, tuple[tuple[str, bool, int], ...], str], ...] = (
     (
         "crossyear.carried_over",
         "error",
@@ -344,48 +342,27 @@ def _prose_links(template: TemplateDef) -> list[Rule]:
         )
         links.append(
             ProseLink(
-                "prose.apply_carried_over",
-                "apply_carried_over",
-                "上年结转申请数",
-                "三",
-                "apply.carried_over.total",
+                "prose.apply_carried_over", "apply_carried_over", "上年结转申请数", "三", "apply.carried_over.total",
                 (("apply.carried_over.total",),),
             )
         )
     if have("apply.total.total"):
         links.append(
-            ProseLink(
-                "prose.apply_done",
-                "apply_done",
-                "办结/答复申请数",
-                "三",
-                "apply.total.total",
-                (("apply.total.total",),),
-            )
+            ProseLink("prose.apply_done", "apply_done", "办结/答复申请数", "三", "apply.total.total", (("apply.total.total",),))
         )
     if have("apply.carried_forward.total"):
         links.append(
             ProseLink(
-                "prose.apply_carried_forward",
-                "apply_carried_forward",
-                "结转下年度申请数",
-                "三",
-                "apply.carried_forward.total",
-                (("apply.carried_forward.total",),),
+                "prose.apply_carried_forward", "apply_carried_forward", "结转下年度申请数", "三",
+                "apply.carried_forward.total", (("apply.carried_forward.total",),),
             )
         )
     if have("review.total"):
-        links.append(
-            ProseLink("prose.review", "review", "行政复议案件数", "四", "review.total", (("review.total",),))
-        )
+        links.append(ProseLink("prose.review", "review", "行政复议案件数", "四", "review.total", (("review.total",),)))
     if have("litigation.direct.total", "litigation.after_review.total"):
         links.append(
             ProseLink(
-                "prose.litigation",
-                "litigation",
-                "行政诉讼案件数",
-                "四",
-                "litigation.total",
+                "prose.litigation", "litigation", "行政诉讼案件数", "四", "litigation.total",
                 (("litigation.direct.total", "litigation.after_review.total"),),
             )
         )
@@ -395,11 +372,7 @@ def _prose_links(template: TemplateDef) -> list[Rule]:
         # column of the row is this year's figure in both formats.
         links.append(
             ProseLink(
-                "prose.normative_docs",
-                "normative_docs",
-                "规范性文件件数",
-                "二",
-                normative[0],
+                "prose.normative_docs", "normative_docs", "规范性文件件数", "二", normative[0],
                 tuple((k,) for k in normative),
             )
         )
