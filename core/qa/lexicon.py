@@ -33,6 +33,7 @@ class Meaning:
     kind: MeaningKind
     value: str  # concept id, intent name, year word, kind of agency ("" for stop)
     soft: bool = False  # a concept word that may stay unexplained (get, 申请)
+    hint: bool = False  # a concept word that must be explained but names nothing alone (公开)
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,8 @@ def _all_terms() -> Iterable[tuple[str, Meaning]]:
             yield w, Meaning("concept", c.concept)
         for w in c.soft:
             yield w, Meaning("concept", c.concept, soft=True)
+        for w in c.hint:
+            yield w, Meaning("concept", c.concept, hint=True)
     for w, concepts in AMBIGUOUS_WORDS.items():
         for concept in concepts:
             yield w, Meaning("concept", concept)

@@ -65,7 +65,8 @@ def score(entry: Entry, tokens: Sequence[Token]) -> Scored:
     """How ``entry`` reads ``tokens``. A word is explained when one of its meanings is a concept the entry
     accepts, or one of the need the question meets (直接起诉和复议后起诉 → 行政诉讼). Generic words (soft:
     申请, 收了) may stay unexplained, and count for nothing either way."""
-    named = {m.value for t in tokens for m in t.meanings if m.kind == "concept"}
+    named = {m.value for t in tokens for m in t.meanings if m.kind == "concept" and not m.hint}
+    hinted = {m.value for t in tokens for m in t.meanings if m.kind == "concept"}
     met = [n for n in entry.needs if n.concepts <= named]
     need = max(met, key=lambda n: (len(n.concepts), -n.defaults)) if met else None
     extra = need.concepts if need else frozenset()
@@ -76,11 +77,11 @@ def score(entry: Entry, tokens: Sequence[Token]) -> Scored:
         accepted = [m for m in concepts if m.value in entry.accepts or m.value in extra]
         if any(not m.soft for m in accepted):
             covered += _size(t)
-        elif not accepted and not all(m.soft for m in concepts):
-            unexplained.append(t)
+        elif not accepted and not all(m.soft for m in concepts) and not t.has("stop"):
+            unexplained.append(t)  # a word that is also filler (disclosure, ended) needs no explaining
     firmly = {m.value for t in tokens for m in t.meanings if m.kind == "concept" and not m.soft}
     firm = any(n.concepts <= firmly for n in met)
-    relevance = len(entry.concepts & named)
+    relevance = len(entry.concepts & hinted)
     return Scored(
         entry, covered, need is not None and not unexplained, tuple(unexplained), need, relevance, firm
     )
@@ -111,7 +112,7 @@ def match(
 def _match(tokens: tuple[Token, ...], versions: tuple[str, ...], kinds: tuple[EntryKind, ...]) -> Match:
     if not tokens:
         return Match("none")
-    named = {m.value for t in tokens for m in t.meanings if m.kind == "concept"}
+    named = {m.value for t in tokens for m in t.meanings if m.kind == "concept"}  # hints find entries too
     index = _by_concept()
     pool = {
         e.id: e

@@ -37,7 +37,7 @@ INTENT: dict[str, tuple[str, ...]] = {
                "增幅", "降幅", "增长率", "增长百分比", "多收", "少收", "多还是少", "多了还是少了", "涨", "跌", "增加了", "减少了", "增长了", "下降了", "change", "changed",
                "changes", "grow", "grew", "growth", "increase", "increased", "decrease", "decreased", "rise",
                "rose", "fall", "fell", "year-over-year", "year over year", "yoy", "more", "fewer"),
-    "yoy": ("同比", "环比", "year-over-year", "year over year", "yoy", "同期", "较"),
+    "yoy": ("同比", "环比", "year-over-year", "year over year", "year-on-year", "year on year", "yoy", "同期", "较"),
     "every_year": ("历年", "每年", "各年", "逐年", "历史", "趋势", "所有年份", "各年度", "这几年", "近几年", "变化趋势",
                    "近三年", "近两年", "最近几年", "最近三年", "过去几年", "这些年", "历年来",
                    "over the years", "each year", "every year", "all years", "trend", "history", "by year",
@@ -72,7 +72,8 @@ KINDS: dict[str, tuple[str, ...]] = {
     "gov": ("区", "县", "区政府", "县政府", "市政府", "区县", "区县政府", "县区", "各区", "本级政府", "区级政府", "县级政府",
             "人民政府", "政府", "区县市", "县市区", "district government", "district governments",
             "county government", "county governments", "city government", "city governments", "government",
-            "governments", "districts", "counties", "district"),
+            "governments", "districts", "counties", "district", "people's government", "people government",
+            "people's governments"),
 }
 
 # Filler: needs no explanation anywhere.
@@ -96,7 +97,8 @@ STOP: tuple[str, ...] = (
     "agencies", "report", "reports", "annual", "annual report", "which", "was", "were", "get", "make", "made",
     "take", "took", "face", "faced", "involved", "during", "number", "end", "end of", "i", "we", "you", "can",
     "could", "would", "should", "s", "'s", "us", "whose", "its own", "include", "includes", "contain",
-    "contains", "use", "uses", "used", "using", "follow", "follows", "followed", "protect", "protecting", "because of", "still", "then", "into", "up", "out", "information",
+    "contains", "use", "uses", "used", "using", "follow", "follows", "followed", "protect", "protecting", "because of", "brought", "concerned", "concerning", "ended", "截至目前", "目前",
+    "至今", "截至", "现在", "最后", "最终", "占", "单", "still", "then", "into", "up", "out", "information",
     "disclosure", "government information", "open government information", "cases", "case", "were there", "had",
     "have", "has", "with", "between", "because", "came", "come", "comes", "time", "times", "them", "against",
     "at the end of", "so", "that", "those", "did not", "要求", "万元", "元", "万", "人次", "人", "回", "遍", "次数",

@@ -460,6 +460,7 @@ class ConceptWords:
     described: tuple[str, ...]
     english: tuple[str, ...]
     soft: tuple[str, ...] = ()
+    hint: tuple[str, ...] = ()
 
 
 def _printed_labels(items: Iterable[RowDef | ColumnDef]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -475,8 +476,10 @@ def _printed_labels(items: Iterable[RowDef | ColumnDef]) -> tuple[tuple[str, ...
 def _with(concept: str, printed: Iterable[RowDef | ColumnDef], extra: words.Words) -> ConceptWords:
     labels, english = _printed_labels(printed)
     # A word listed as generic (soft) is only that, even where the template's own names print it.
-    english = tuple(w for w in english if w not in extra.soft)
-    return ConceptWords(concept, labels, extra.short, extra.described, (*english, *extra.english), extra.soft)
+    english = tuple(w for w in english if w not in extra.soft and w not in extra.hint)
+    return ConceptWords(
+        concept, labels, extra.short, extra.described, (*english, *extra.english), extra.soft, extra.hint
+    )
 
 
 @cache
@@ -517,7 +520,7 @@ def _drop_generic(c: ConceptWords) -> ConceptWords:
     def keep(ws: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(w for w in ws if w not in _GENERIC or c.concept == "col:other_org" and w == "其他组织")
 
-    return ConceptWords(c.concept, keep(c.labels), keep(c.short), c.described, keep(c.english), c.soft)
+    return ConceptWords(c.concept, keep(c.labels), keep(c.short), c.described, keep(c.english), c.soft, c.hint)
 
 
 # The bare 其他 could be any of these: a question that says only 其他 is asked back.

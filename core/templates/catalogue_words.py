@@ -7,7 +7,8 @@ and English names come from core/templates/national.py; this file adds the short
 people use instead of labels, and English names. ``core.templates.catalogue`` turns concepts into entries.
 
 Words listed under ``soft`` may be left unexplained by a reading (generic verbs such as "get" or 申请);
-every other word of a question must be explained by what the answer is about.
+words under ``hint`` must be explained but never name a figure on their own (公开 could be 予以公开 or
+主动公开); every other word of a question must be explained by what the answer is about.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class Words:
     described: tuple[str, ...] = ()  # descriptions people use instead of the label
     english: tuple[str, ...] = ()
     soft: tuple[str, ...] = ()  # generic words that point here but need not be explained
+    hint: tuple[str, ...] = ()  # words that must be explained but do not name the concept alone (公开)
 
 
 # fmt: off
@@ -48,7 +50,8 @@ ROWS: dict[str, Words] = {
         ("全部公开", "同意公开", "全公开", "完全公开", "都公开", "准予公开", "给予公开", "公开了全部"),
         ("fully disclosed", "disclosed in full", "granted in full", "full disclosure", "fully disclose",
          "disclose in full", "in full", "fully", "disclosed fully", "grant in full", "fully granted"),
-        ("公开", "disclose", "disclosed", "disclosure", "grant", "granted"),
+        ("grant", "granted"),
+        ("公开", "公开了", "disclose", "disclosed", "disclosure"),
     ),
     "apply.partial": Words(
         ("部分公开",),
@@ -198,12 +201,15 @@ ROWS: dict[str, Words] = {
 # Rows that stand for several printed rows (their sum), by the prefix of those rows or a list.
 GROUPS: dict[str, Words] = {
     "apply.withheld": Words(
-        ("不予公开",), ("不公开", "拒绝公开", "没公开", "未公开", "没有公开", "不予以公开", "不同意公开", "拒绝"),
+        ("不予公开",), ("不公开", "拒绝公开", "没公开", "未公开", "没有公开", "不予以公开", "不同意公开", "拒绝", "没给公开",
+                       "不给公开", "没有给公开"),
         ("withheld", "withhold", "withholding", "refused", "refuse", "refusal", "refusals", "declined", "decline",
-         "not disclosed", "denied", "rejected", "reject", "turn down", "turned down", "deny"),
+         "not disclosed", "denied", "rejected", "reject", "turn down", "turned down", "deny", "refuse to disclose",
+         "refused to disclose", "decline to disclose", "declined to disclose", "not disclose", "did not disclose"),
     ),
     "apply.unavailable": Words(
-        ("无法提供",), ("不能提供", "没法提供", "没办法提供", "提供不了", "无法提供信息"),
+        ("无法提供",), ("不能提供", "没法提供", "没办法提供", "提供不了", "无法提供信息", "答复不了", "无法答复", "没法答复",
+                       "给不了"),
         ("could not be provided", "cannot provide", "unavailable", "not available", "could not provide",
          "not provided", "could not answer", "not answer"),
     ),
@@ -215,7 +221,7 @@ GROUPS: dict[str, Words] = {
         ("行政诉讼", "诉讼"),
         ("起诉", "被起诉", "被告", "打官司", "官司", "告到法院", "法院", "上法院", "被诉", "被告上法庭"),
         ("lawsuit", "lawsuits", "litigation", "sued", "sue", "court", "court cases", "in court", "defendant",
-         "defendants", "was sued", "legal action"),
+         "defendants", "was sued", "legal action", "brought against", "filed against", "taken to court"),
     ),
 }
 GROUP_PARTS: dict[str, tuple[str, ...]] = {"litigation": ("litigation.direct", "litigation.after_review")}
@@ -223,7 +229,8 @@ GROUP_PARTS: dict[str, tuple[str, ...]] = {"litigation": ("litigation.direct", "
 COLUMNS: dict[str, Words] = {
     "natural_person": Words(
         ("自然人",), ("公民", "个人", "群众", "老百姓", "市民", "居民", "普通人"),
-        ("natural persons", "natural person", "individuals", "individual", "citizens", "private persons", "people"),
+        ("natural persons", "natural person", "individuals", "individual", "citizens", "private persons",
+         "members of the public", "residents"),
     ),
     "commercial": Words(
         ("商业企业", "企业"), ("公司", "商家", "企业法人"),
@@ -249,7 +256,8 @@ COLUMNS: dict[str, Words] = {
     ),
     "corrected": Words(
         ("结果纠正", "纠正"), ("被纠正", "纠错", "被纠错", "撤销", "被撤销", "改判", "输", "输了", "败诉"),
-        ("corrected", "overturned", "reversed", "revoked", "lost", "lose", "overruled", "struck down"),
+        ("corrected", "overturned", "reversed", "revoked", "lost", "lose", "overruled", "struck down", "correction",
+         "corrections", "ended in correction"),
     ),
     "other": Words(("其他结果",), (), ("other outcome", "other outcomes", "other result", "other results")),
     "pending": Words(
@@ -257,7 +265,9 @@ COLUMNS: dict[str, Words] = {
         ("pending", "undecided", "not yet decided", "still pending", "unresolved"),
     ),
     "new_made": Words(("本年新制作", "新制作"), ("制作",), ("newly made", "newly make", "newly drafted", "made")),
-    "new_published": Words(("本年新公开", "新公开"), (), ("newly published", "newly disclosed")),
+    "new_published": Words(
+        ("本年新公开", "新公开"), (), ("newly published", "newly disclosed", "newly publish", "newly disclose")
+    ),
     "total_published": Words(
         ("对外公开总数量", "对外公开总数"), ("对外公开", "公开总数"), ("total published", "published in total"),
     ),
@@ -293,7 +303,7 @@ COLUMNS: dict[str, Words] = {
     ),
     "amount_wan": Words(
         ("本年收费金额", "收费金额"), ("金额", "多少钱", "钱", "收了多少钱", "收入"),
-        ("amount", "money", "collected", "how much"),
+        ("amount", "money", "collected", "how much", "revenue", "revenues", "income", "fee revenue", "fee revenues"),
         ("收了",),
     ),
 }
@@ -313,7 +323,7 @@ COLUMN_GROUPS: dict[str, tuple[Words, tuple[str, ...]]] = {
 
 # Words that make any reading a rate, with a figure named next to them ("予以公开的比例").
 RATIO: Words = Words(
-    (), ("比例", "占比", "比率", "百分比", "百分之多少", "百分之几", "多大比例", "几成", "占多少", "比重", "率",
+    (), ("比例", "占比", "比率", "百分比", "百分之多少", "百分之几", "多大比例", "几成", "比重", "率",
          "怎么算", "如何计算", "怎么计算", "计算方法", "计算公式", "公式"),
     ("share", "percentage", "percent", "proportion", "ratio", "fraction", "rate", "how often", "%"),
 )
