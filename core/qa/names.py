@@ -35,6 +35,8 @@ _ENGLISH_PARTS: tuple[tuple[str, str], ...] = (
     ("justice bureau", "sifaju"),
     ("education bureau", "jiaoyuju"),
     ("public security bureau", "gonganju"),
+    ("administrative service centre", "xingzhengfuwuzhongxin"),
+    ("administrative service center", "xingzhengfuwuzhongxin"),
     ("service centre", "fuwuzhongxin"),
     ("service center", "fuwuzhongxin"),
     ("people's government", ""),
