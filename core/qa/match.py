@@ -65,7 +65,7 @@ def score(entry: Entry, tokens: Sequence[Token]) -> Scored:
     """How ``entry`` reads ``tokens``. A word is explained when one of its meanings is a concept the entry
     accepts, or one of the need the question meets (直接起诉和复议后起诉 → 行政诉讼). Generic words (soft:
     申请, 收了) may stay unexplained, and count for nothing either way."""
-    named = {m.value for t in tokens for m in t.meanings if m.kind == "concept" and not m.hint}
+    named = _named(tokens)
     hinted = {m.value for t in tokens for m in t.meanings if m.kind == "concept"}
     met = [n for n in entry.needs if n.concepts <= named]
     need = max(met, key=lambda n: (len(n.concepts), -n.defaults)) if met else None
@@ -85,6 +85,14 @@ def score(entry: Entry, tokens: Sequence[Token]) -> Scored:
     return Scored(
         entry, covered, need is not None and not unexplained, tuple(unexplained), need, relevance, firm
     )
+
+
+def _named(tokens: Sequence[Token]) -> set[str]:
+    """The concepts the question names. A hint word names its concept when the question is about requests
+    (公开了多少申请 → 予以公开; 公开了多少条信息 names nothing)."""
+    concepts = [m for t in tokens for m in t.meanings if m.kind == "concept"]
+    about_requests = any(m.value == "topic:apply" for m in concepts)
+    return {m.value for m in concepts if not m.hint or about_requests}
 
 
 @cache

@@ -48,7 +48,7 @@ INTENT: dict[str, tuple[str, ...]] = {
     "negative": ("没有", "没", "未", "无", "零", "为0", "为零", "是0", "等于0", "no", "zero", "none", "never",
                  "without", "not"),
     "have": ("有", "过", "发生", "发生过", "出现", "被"),
-    "how_many": ("多少", "几", "几件", "多少件", "几次", "多少次", "几个", "多少个", "how many", "how much", "number of",
+    "how_many": ("多少", "几", "几件", "多少件", "几次", "多少次", "how many", "how much", "number of",
                  "count"),
 }
 
@@ -88,7 +88,7 @@ STOP: tuple[str, ...] = (
     "工作年度报告", "政府信息公开工作年度报告", "信息公开工作年度报告", "政府信息公开", "信息公开", "政府信息",
     "信息", "单位", "机关", "行政机关", "本机关", "该单位", "数", "总", "全", "当年", "这一年", "那一年", "全年",
     "其中", "里面", "里", "中", "内", "之中", "当中", "方面", "相关", "有关", "涉及", "关于", "属于", "件数",
-    "案件", "案子", "事项", "行政", "工作", "一年", "多少个", "有多", "有多少", "多高", "多大", "多少件",
+    "案件", "案子", "事项", "行政", "工作", "一年", "有多", "有多少", "多高", "多大", "多少件",
     "怎么", "怎样", "如何", "应该", "应当", "能", "会", "要", "需要", "了吗", "的话", "来看", "来说", "呢吗",
     "谢谢", "请帮我", "帮我看看", "帮我查", "是多少", "有几", "一件", "一个", "用", "采用", "使用", "用了",
     "the", "a", "an", "of", "in", "for", "to", "by", "did", "does", "do", "is", "are", "be", "been", "there", "it",
@@ -98,7 +98,7 @@ STOP: tuple[str, ...] = (
     "take", "took", "face", "faced", "involved", "during", "number", "end", "end of", "i", "we", "you", "can",
     "could", "would", "should", "s", "'s", "us", "whose", "its own", "include", "includes", "contain",
     "contains", "use", "uses", "used", "using", "follow", "follows", "followed", "protect", "protecting", "because of", "brought", "concerned", "concerning", "ended", "截至目前", "目前",
-    "至今", "截至", "现在", "最后", "最终", "占", "单", "still", "then", "into", "up", "out", "information",
+    "至今", "截至", "现在", "最后", "最终", "占", "单", "still", "then", "into", "up", "out", "information", "info",
     "disclosure", "government information", "open government information", "cases", "case", "were there", "had",
     "have", "has", "with", "between", "because", "came", "come", "comes", "time", "times", "them", "against",
     "at the end of", "so", "that", "those", "did not", "要求", "万元", "元", "万", "人次", "人", "回", "遍", "次数",

@@ -520,7 +520,9 @@ def _drop_generic(c: ConceptWords) -> ConceptWords:
     def keep(ws: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(w for w in ws if w not in _GENERIC or c.concept == "col:other_org" and w == "其他组织")
 
-    return ConceptWords(c.concept, keep(c.labels), keep(c.short), c.described, keep(c.english), c.soft, c.hint)
+    return ConceptWords(
+        c.concept, keep(c.labels), keep(c.short), c.described, keep(c.english), c.soft, c.hint
+    )
 
 
 # The bare 其他 could be any of these: a question that says only 其他 is asked back.

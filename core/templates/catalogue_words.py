@@ -330,7 +330,7 @@ RATIO: Words = Words(
 
 RATES: dict[str, Words] = {
     "substantive_disclosure": Words(
-        ("实质公开率",), ("实质公开比例", "实质性公开率", "实际公开率"),
+        ("实质公开率",), ("实质公开比例", "实质性公开率", "实际公开率", "实质性公开比例", "实质", "实质性", "实质上"),
         ("substantive disclosure rate", "substantive disclosure"),
     ),
     "disclosure": Words(
