@@ -36,7 +36,7 @@ ROWS: dict[str, Words] = {
          "applications received", "incoming", "new applications"),
         ("申请", "request", "requests", "applications", "application", "get", "got", "gets", "foi requests", "filed", "submitted", "file", "submit", "提交", "提出", "提了", "递交", "提", "提交的申请", "申请数",
          "申请量", "申请件数", "申请数量", "申请总数", "依申请公开", "依申请", "政府信息公开申请", "信息公开申请",
-         "公开申请", "申请公开"),
+         "公开申请", "申请公开", "单位申请", "单位提出", "单位提交"),
     ),
     "apply.carried_over": Words(
         ("上年结转", "上年度结转"),
@@ -63,7 +63,7 @@ ROWS: dict[str, Words] = {
         ("国家秘密",), ("涉密", "涉及国家秘密", "保密", "是国家秘密"), ("state secret", "state secrets", "classified"),
     ),
     "apply.withheld.prohibited_by_law": Words(
-        ("法律行政法规禁止公开",), ("法律法规禁止", "法律禁止", "禁止公开", "法规禁止"),
+        ("法律行政法规禁止公开",), ("法律法规禁止", "法律禁止", "禁止公开", "法规禁止", "法律法规禁止公开"),
         ("prohibited by law", "forbidden by law", "prohibited by other laws", "banned by law"),
     ),
     "apply.withheld.security_stability": Words(
@@ -98,13 +98,15 @@ ROWS: dict[str, Words] = {
         ("would need to be created", "need to be created", "needs creation", "not readily available"),
     ),
     "apply.unavailable.unclear": Words(
-        ("申请内容仍不明确", "补正后申请内容仍不明确"), ("申请内容不明确", "内容不明确", "不明确", "说不清楚"),
+        ("申请内容仍不明确", "补正后申请内容仍不明确"), ("申请内容不明确", "内容不明确", "不明确", "说不清楚", "补正后仍不明确", "补正后仍然不明确",
+                                          "补正后还是不明确", "仍不明确", "仍然不明确"),
         ("still unclear", "unclear", "unclear after correction"),
     ),
     "apply.not_processed.petition": Words(
         ("信访举报投诉类申请", "信访举报投诉"), ("信访类", "信访举报", "信访类申请", "信访申请", "投诉类", "举报类",
                                           "信访投诉", "投诉举报"),
-        ("petitions", "petition", "complaints", "petitions and complaints"),
+        ("petition requests", "complaint requests", "petition-type requests", "complaint-type requests",
+         "petitions and complaints", "petitions or complaints", "complaints and petitions"),
     ),
     "apply.not_processed.duplicate": Words(
         ("重复申请",), ("重复", "重复提交", "重复提出"), ("duplicate", "duplicates", "duplicate requests", "duplicated"),
@@ -148,7 +150,9 @@ ROWS: dict[str, Words] = {
          "留到下年", "结转到下年"),
         ("carried into next year", "carried forward", "carried over to next year", "carried to next year",
          "rolled over", "still open", "outstanding", "unfinished", "not yet completed", "carry forward",
-         "rolled over into", "carry over into", "carried over into", "carried into", "carry into", "roll over into"),
+         "rolled over into", "carry over into", "carried over into", "carried into", "carry into", "roll over into",
+         "pending at year end", "still pending at year end", "pending at the end of the year", "not finished",
+         "still being processed", "still in progress"),
     ),
     # ------------------------------------------------------------ table 四
     "review": Words(
@@ -314,7 +318,8 @@ COLUMN_GROUPS: dict[str, tuple[Words, tuple[str, ...]]] = {
     "organisations": (
         Words(
             ("法人或其他组织",),
-            ("法人和其他组织", "法人", "组织", "单位申请人", "机构和组织", "法人及其他组织"),
+            ("法人和其他组织", "法人", "组织", "单位申请人", "机构和组织", "法人及其他组织", "单位申请", "单位提出",
+             "单位提交"),
             ("legal persons and other organisations", "organisations", "organizations", "legal persons"),
         ),
         ("commercial", "research", "nonprofit", "legal_service", "other_org"),
