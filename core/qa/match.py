@@ -77,8 +77,12 @@ def score(entry: Entry, tokens: Sequence[Token]) -> Scored:
         accepted = [m for m in concepts if m.value in entry.accepts or m.value in extra]
         if any(not m.soft for m in accepted):
             covered += _size(t)
-        elif not accepted and not all(m.soft for m in concepts) and not t.has("stop"):
-            unexplained.append(t)  # a word that is also filler (disclosure, ended) needs no explaining
+        elif (
+            not accepted and not t.has("stop") and (entry.kind == "fact" or not all(m.soft for m in concepts))
+        ):
+            # a word that is also filler (disclosure, ended) needs no explaining; a fact about the report
+            # explains no word about requests (how many requests were answered late ≠ was the report late)
+            unexplained.append(t)
     firmly = {m.value for t in tokens for m in t.meanings if m.kind == "concept" and not m.soft}
     firm = any(n.concepts <= firmly for n in met)
     relevance = len(entry.concepts & hinted)

@@ -199,6 +199,11 @@ def _cell_needs(row_concept: str, column: str, block: BlockDef) -> tuple[Need, .
     return tuple(n for n in needs.values() if n.concepts)
 
 
+# Table 三's rows of results (办理结果): each is a way a request was answered.
+RESULT_ROWS = ("apply.disclosed", "apply.partial", "apply.withheld", "apply.unavailable", "apply.not_processed",
+               "apply.other")  # fmt: skip
+
+
 def _cells() -> dict[str, Entry]:
     found: dict[str, Entry] = {}
     keys: dict[str, dict[str, tuple[str, ...]]] = {}
@@ -220,6 +225,8 @@ def _cells() -> dict[str, Entry]:
                             accepts.add(f"row:{parent}")  # 其他处理's sub-rows: 不再处理 explained
                         if table.id == "四" and column.key != "total":
                             accepts.add("detail")  # 结果纠正, 结果维持: 结果 is part of the label
+                        if row_id.startswith(RESULT_ROWS):
+                            accepts.add("row:apply.total")  # 答复本机关不掌握的: every result is an answer
                         found[key] = Entry(
                             key, "cell", zh, en, UNIT_TEXT[column.unit],
                             _cell_needs(f"row:{row_id}", column.key, block), frozenset(accepts),
@@ -257,6 +264,8 @@ def _groups() -> dict[str, Entry]:
             accepts = {f"row:{group}", f"col:{column}", _TOPIC[table_id]}
             if table_id == "四" and column != "total":
                 accepts.add("detail")
+            if group.startswith(RESULT_ROWS):
+                accepts.add("row:apply.total")
             if group in words.GROUP_PARTS:
                 parts = words.GROUP_PARTS[group]
                 named = {f"row:{p}" for p in parts} | ({f"col:{column}"} if column != "total" else set())

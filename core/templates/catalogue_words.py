@@ -172,7 +172,7 @@ ROWS: dict[str, Words] = {
         ("after reconsideration", "following reconsideration", "lawsuits after reconsideration"),
     ),
     # ------------------------------------------------------------ table 二
-    "active.regulations": Words(("规章",), (), ("rules",)),
+    "active.regulations": Words(("规章",), ("政府规章",), ("rules", "regulations", "government rules")),
     "active.normative_docs": Words(
         ("规范性文件", "行政规范性文件"), ("红头文件", "规范文件"),
         ("normative documents", "normative docs", "policy documents", "normative document"),
@@ -187,7 +187,7 @@ ROWS: dict[str, Words] = {
     ),
     "active.penalty": Words(
         ("行政处罚", "处罚"), ("罚款", "罚", "处罚决定"),
-        ("penalty", "penalties", "fines", "fine", "sanctions", "punishments", "administrative penalties"),
+        ("penalty", "penalties", "sanctions", "punishments", "administrative penalties"),
     ),
     "active.coercion": Words(
         ("行政强制", "强制"), ("强制措施", "行政强制措施", "强制执行", "行政强制执行"),
@@ -256,7 +256,8 @@ COLUMNS: dict[str, Words] = {
         ("其他组织",), ("其他法人", "其它组织", "其他机构"), ("other organisations", "other organizations"),
     ),
     "upheld": Words(
-        ("结果维持", "维持"), ("被维持", "维持原决定", "维持原判"), ("upheld", "affirmed", "maintained", "uphold"),
+        ("结果维持", "维持"), ("被维持", "维持原决定", "维持原判", "赢", "赢了", "胜诉", "打赢"),
+        ("upheld", "affirmed", "maintained", "uphold", "win", "won", "wins"),
     ),
     "corrected": Words(
         ("结果纠正", "纠正"), ("被纠正", "纠错", "被纠错", "撤销", "被撤销", "改判", "输", "输了", "败诉"),
@@ -265,8 +266,11 @@ COLUMNS: dict[str, Words] = {
     ),
     "other": Words(("其他结果",), (), ("other outcome", "other outcomes", "other result", "other results")),
     "pending": Words(
-        ("尚未审结", "未审结"), ("还没审结", "没审结", "未结案", "还没结案", "审理中", "没有审结", "尚未结案"),
-        ("pending", "undecided", "not yet decided", "still pending", "unresolved"),
+        ("尚未审结", "未审结"), ("还没审结", "没审结", "未结案", "还没结案", "审理中", "没有审结", "尚未结案", "还在", "还在审", "在审",
+         "正在审理", "还没判", "没判", "未判", "还没判决", "没有判决", "还没有结果", "没有结果", "没出结果", "还没出结果",
+         "进行中", "还在进行"),
+        ("pending", "undecided", "not yet decided", "still pending", "unresolved", "ongoing", "open cases",
+         "not yet resolved"),
     ),
     "new_made": Words(("本年新制作", "新制作"), ("制作",), ("newly made", "newly make", "newly drafted", "made")),
     "new_published": Words(
