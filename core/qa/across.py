@@ -116,8 +116,8 @@ def _condition(ctx: Context, flags: set[str]) -> Condition | None:
         return ctx.reading.condition
     if "negative" in flags:
         return Condition("=", 0)
-    if "have" in flags and flags & {"count", "which", "list", "each"}:
-        return Condition(">", 0)
+    if "have" in flags and flags & {"count", "which", "list", "each"} and not flags & {"sum", "average"}:
+        return Condition(">", 0)  # 有哪些单位被复议; not 全部单位被复议的总数
     return None
 
 
