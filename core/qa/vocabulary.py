@@ -51,7 +51,7 @@ INTENT: dict[str, tuple[str, ...]] = {
     "how_many": ("多少", "几", "几件", "多少件", "几次", "多少次", "how many", "how much", "number of",
                  "count"),    # Things near a figure that the reports do not record: no kind of question uses this intent, so a
     # question that says one is refused, not answered with the figure next to it (被处罚 ≠ 行政处罚决定).
-    "unrecorded": ("被处罚", "被行政处罚", "被罚", "被罚款", "罚款", "罚款金额", "罚没", "罚没款", "罚金", "fines", "fined",
+    "unrecorded": ("被处罚", "被行政处罚", "被罚", "被罚款", "罚款金额", "罚没", "罚没款", "罚金", "fines", "fined",
                    "was penalised", "was penalized", "were penalised", "were penalized", "penalty amount",
                    "复议机关", "复议机构", "作为复议机关", "哪些人", "什么人", "谁写的", "谁申请", "哪些申请人",
                    "逾期答复", "延期答复", "超期答复", "答复超期", "当场答复", "延期", "answer late",
@@ -104,7 +104,7 @@ STOP: tuple[str, ...] = (
     "agencies", "report", "reports", "annual", "annual report", "which", "was", "were", "get", "make", "made",
     "take", "took", "face", "faced", "involved", "during", "number", "end", "end of", "i", "we", "you", "can",
     "could", "would", "should", "s", "'s", "us", "whose", "its own", "include", "includes", "contain",
-    "contains", "use", "uses", "used", "using", "follow", "follows", "followed", "protect", "protecting", "because of", "brought", "concerned", "concerning", "ended", "截至目前", "目前", "告知", "告知为", "答复为",
+    "contains", "use", "uses", "used", "using", "follow", "follows", "followed", "protect", "protecting", "because of", "brought", "concerned", "concerning", "ended", "截至目前", "目前", "ask", "asked", "asking", "asks", "告知", "告知为", "答复为",
     "至今", "截至", "现在", "最后", "最终", "占", "单", "still", "then", "into", "up", "out", "information", "info",
     "disclosure", "government information", "open government information", "cases", "case", "were there", "had",
     "have", "has", "with", "between", "because", "came", "come", "comes", "time", "times", "them", "against",

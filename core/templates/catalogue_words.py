@@ -57,6 +57,7 @@ ROWS: dict[str, Words] = {
         ("部分公开",),
         ("公开了一部分", "公开一部分", "部分予以公开", "部分同意公开", "只公开了一部分"),
         ("partly disclosed", "partially disclosed", "partial disclosure", "in part", "partially", "partly",
+         "disclosed in part", "disclose in part", "partly disclose", "partially disclose",
          "partly granted", "granted in part", "grant in part", "partially granted"),
     ),
     "apply.withheld.state_secret": Words(
@@ -90,12 +91,14 @@ ROWS: dict[str, Words] = {
         ("不掌握相关政府信息", "本机关不掌握"),
         ("不掌握", "没有掌握", "不掌握信息", "没有这个信息", "信息不存在", "没有相关信息", "没有该信息"),
         ("not held", "did not hold", "does not hold", "information not held", "not hold", "didn't hold",
+         "not have the information", "not have the info", "have no information", "had no information",
          "did not have the information", "does not exist", "did not exist", "not exist", "doesn't exist",
          "information does not exist", "no such information"),
     ),
     "apply.unavailable.needs_creation": Words(
         ("需要另行制作", "没有现成信息"), ("另行制作", "需要重新制作", "需要加工", "要重新制作", "需要制作"),
-        ("would need to be created", "need to be created", "needs creation", "not readily available"),
+        ("would need to be created", "need to be created", "needs creation", "not readily available",
+         "have to be created", "had to be created", "to be created", "would have to be created", "newly created"),
     ),
     "apply.unavailable.unclear": Words(
         ("申请内容仍不明确", "补正后申请内容仍不明确"), ("申请内容不明确", "内容不明确", "不明确", "说不清楚", "补正后仍不明确", "补正后仍然不明确",
@@ -109,14 +112,15 @@ ROWS: dict[str, Words] = {
          "petitions and complaints", "petitions or complaints", "complaints and petitions"),
     ),
     "apply.not_processed.duplicate": Words(
-        ("重复申请",), ("重复", "重复提交", "重复提出"), ("duplicate", "duplicates", "duplicate requests", "duplicated"),
+        ("重复申请",), ("重复", "重复提交", "重复提出"), ("duplicate", "duplicates", "duplicate requests", "duplicated",
+                                           "repeated requests", "repeat requests"),
     ),
     "apply.not_processed.publication": Words(
         ("公开出版物",), ("出版物", "要求提供出版物"), ("publications", "published materials", "asks for publications"),
     ),
     "apply.not_processed.mass_repeat": Words(
         ("大量反复申请",), ("反复申请", "大量申请", "无正当理由反复申请"),
-        ("mass repeated requests", "vexatious", "repeated requests", "mass requests"),
+        ("mass repeated requests", "vexatious", "repeated requests", "mass requests", "repeat requests"),
     ),
     "apply.not_processed.confirm_existing": Words(
         ("确认或重新出具已获取信息",), ("重新出具", "确认或重新出具", "确认已获取信息"),
@@ -140,6 +144,7 @@ ROWS: dict[str, Words] = {
         ("办完", "办了", "处理完", "已办结", "答复", "回复", "办理", "处理", "处理总数", "办理总数", "办理完成", "处理完的",
          "办结数", "已处理", "完成"),
         ("processed", "process", "handled", "handle", "answered", "closed", "completed", "dealt with",
+         "finish processing", "finished processing", "finished", "finish", "completed processing",
          "total processed", "responded", "replied", "requests processed", "completed requests"),
         ("answer", "respond"),
     ),
@@ -180,18 +185,22 @@ ROWS: dict[str, Words] = {
     ),
     "active.licensing": Words(
         ("行政许可", "许可"), ("审批", "行政审批", "许可事项"),
-        ("licensing", "licences", "licenses", "licence", "license", "permits", "permit", "approvals"),
+        ("licensing", "licences", "licenses", "licence", "license", "permits", "permit", "approvals",
+         "administrative licensing", "administrative licences", "administrative licenses", "administrative permits",
+         "administrative approvals"),
     ),
     "active.other_services": Words(
         ("其他对外管理服务事项",), ("对外管理服务", "对外管理服务事项", "管理服务事项"), ("other public services",),
     ),
     "active.penalty": Words(
         ("行政处罚", "处罚"), ("罚款", "罚", "处罚决定"),
-        ("penalty", "penalties", "sanctions", "punishments", "administrative penalties"),
+        ("penalty", "penalties", "sanctions", "punishments", "administrative penalties",
+         "administrative penalty", "administrative sanctions"),
     ),
     "active.coercion": Words(
         ("行政强制", "强制"), ("强制措施", "行政强制措施", "强制执行", "行政强制执行"),
-        ("coercive measures", "coercion", "enforcement measures", "compulsory measures", "coercive"),
+        ("coercive measures", "coercion", "enforcement measures", "compulsory measures", "coercive",
+         "administrative coercion", "administrative enforcement"),
     ),
     "active.fees": Words(
         ("行政事业性收费", "收费"), ("事业性收费", "行政收费"), ("administrative fees", "fees", "fee", "charges"),
@@ -225,6 +234,7 @@ GROUPS: dict[str, Words] = {
         ("行政诉讼", "诉讼"),
         ("起诉", "被起诉", "被告", "打官司", "官司", "告到法院", "法院", "上法院", "被诉", "被告上法庭"),
         ("lawsuit", "lawsuits", "litigation", "sued", "sue", "court", "court cases", "in court", "defendant",
+         "administrative litigation", "administrative lawsuits", "administrative lawsuit",
          "defendants", "was sued", "legal action", "brought against", "filed against", "taken to court"),
     ),
 }
@@ -238,7 +248,8 @@ COLUMNS: dict[str, Words] = {
     ),
     "commercial": Words(
         ("商业企业", "企业"), ("公司", "商家", "企业法人"),
-        ("businesses", "business", "companies", "company", "enterprises", "firms", "commercial"),
+        ("businesses", "business", "companies", "company", "enterprises", "firms", "commercial", "corporate",
+         "corporations", "corporation"),
     ),
     "research": Words(
         ("科研机构",), ("科研", "研究机构", "科研院所", "高校"),
@@ -370,7 +381,8 @@ FACTS: dict[str, Words] = {
         ("when", "date", "what date", "what day", "which day"),
     ),
     "on_time": Words(
-        ("按时",), ("准时", "及时", "按期", "如期", "没超期", "没逾期", "没有逾期"),
+        ("按时",), ("准时", "及时", "按期", "如期", "没超期", "没逾期", "没有逾期", "按规定时间", "按照规定时间", "在规定时间内",
+                 "规定时间内", "按规定", "按照规定", "在期限内", "期限内", "截止日前", "截止日期前"),
         ("on time", "in time", "timely", "on schedule"),
     ),
     "late": Words(
@@ -381,8 +393,8 @@ FACTS: dict[str, Words] = {
     ),
     "days": Words((), ("几天", "多少天", "天数", "多久"), ("how many days", "days", "how late", "by how many days")),
     "deadline": Words(
-        ("截止日期",), ("截止时间", "期限", "最晚", "最迟", "截止日", "截止", "规定时间"),
-        ("deadline", "due date", "due"),
+        ("截止日期",), ("截止时间", "期限", "最晚", "最迟", "截止日", "截止", "规定时间", "应该", "应当", "应在", "必须", "须在"),
+        ("deadline", "due date", "due", "should", "supposed to", "must", "required to"),
     ),
     "template": Words(
         ("模板",), ("格式", "版本", "版", "样式", "哪一版", "哪个版本", "模版", "新模板", "老模板", "旧模板", "新版", "旧版",
