@@ -513,7 +513,9 @@ async def _rates(
         lines = [ctx.tr(f"{year} 年{said}「{name}」的平均值（各单位比率的平均）：{percent_text(mean)}（{len(defined)} 个单位）。",
                         f"In {year}, the mean '{name}' over {said}: {percent_text(mean)} ({len(defined)} agencies).")]  # fmt: skip
         return ctx.reply([*lines, definition, *note], kind="average", value=mean, unit="%")
-    # The rate of the totals: the inputs added over the scope first.
+    if "each" in flags and not flags & {"all", "sum"}:
+        return await _each_rate(ctx, defined, year, entry, said, [definition, *note])
+    # The rate of the totals (所有单位的实质公开率): the inputs added over the scope first.
     totals: dict[str, float | None] = {}
     for _, values in found.values():
         for k, v in values.items():
@@ -531,6 +533,25 @@ async def _rates(
     lines = [ctx.tr(f"{year} 年{said}合计的「{name}」：{percent_text(pooled.percent)}（{number(pooled.numerator)} ÷ {number(pooled.denominator)}，{len(found)} 份报告）。",
                     f"In {year}, '{name}' over the totals of {said}: {percent_text(pooled.percent)} ({number(pooled.numerator)} / {number(pooled.denominator)}, {len(found)} reports).")]  # fmt: skip
     return ctx.reply([*lines, definition], kind="rate", value=pooled.percent, unit="%")
+
+
+async def _each_rate(
+    ctx: Context, defined: list[Place], year: int, entry: Entry, said: str, notes: list[str]
+) -> Answer:
+    """各单位的实质公开率: each agency's rate, highest first."""
+    chosen = sorted(defined, key=lambda e: e.value, reverse=True)
+    names = await queries.agencies(ctx.session, [e.agency_id for e in chosen])
+    name = entry.name(ctx.lang)
+    lines = [ctx.tr(f"{year} 年{said}「{name}」（从高到低）：", f"'{name}' of each agency in {year}, {said} (highest first):")]  # fmt: skip
+    lines += [
+        f"· {names[e.agency_id].short_name}{ctx.colon}{percent_text(e.value)}"
+        for e in chosen[:MAX_LIST_LINES]
+    ]
+    if len(chosen) > MAX_LIST_LINES:
+        lines.append(ctx.tr(f"……共 {len(chosen)} 个单位，仅列出前 {MAX_LIST_LINES} 个", f"… {len(chosen)} agencies, first {MAX_LIST_LINES} listed"))  # fmt: skip
+    return ctx.reply(
+        [*lines, *notes], kind="list", value=len(chosen), unit="个", items=_items(chosen, names, year)
+    )
 
 
 # ---------------------------------------------------------------- facts as conditions

@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.qa import across, queries, single, trend
-from core.qa.names import mentions_to_named, resolve_chunk
-from core.qa.parse import Chunk, Lang, normalize, read
+from core.qa.names import longer_names, mentions_to_named, resolve_chunk
+from core.qa.parse import Chunk, Lang, Reading, normalize, read
 from core.qa.reply import Answer, Choice, Context, Named, Option
 from core.qa.scope import Scope, division, region_agency, scope_of
 from core.qa.wording import help_text, tr, unknown_text
@@ -38,7 +38,32 @@ async def _understand(
     # Exact names through the database's indexes first: no name index to build for most questions.
     mentions = await find_named_agencies(session, text) or await find_agencies_in_text(session, text)
     named = await mentions_to_named(session, mentions)
-    reading = read(text, [m.span for m in mentions])
+    reading, named, unexplained = await _names(session, text, named)
+    longer = await longer_names(session, text, [*(n.span for n in named), *(c.span for c in unexplained)])
+    if longer:  # 椒江 + 行政服务中心: read again, without 行政, 中
+        kept = [n for n in named if not any(_overlap(n.span, m.span) for m in longer)]
+        reading, named, unexplained = await _names(session, text, [*kept, *longer])
+    language: Lang = "en" if lang == "en" else "zh" if lang == "zh" else reading.lang
+    rows = await queries.agencies(session, list(choice.agencies))
+    unresolved = [n for n in named if n.row is None]
+    for n, agency_id in zip(unresolved, choice.agencies, strict=False):
+        if agency_id in rows:
+            n.row = rows[agency_id]
+            n.note = tr(
+                language, f"（按所选的“{n.row.name}”回答）", f"(answered for {n.row.name}, as chosen)"
+            )
+    ctx = Context(session, reading, language, _unique(named), now, choice)
+    if choice.entry:
+        ctx.entry = catalogue_entry(choice.entry)
+    return ctx, unexplained
+
+
+async def _names(
+    session: AsyncSession, text: str, named: list[Named]
+) -> tuple[Reading, list[Named], list[Chunk]]:
+    """The reading of ``text`` around the names found, with the words nothing explains resolved as names."""
+    named = list(named)
+    reading = read(text, [n.span for n in named])
     unexplained: list[Chunk] = []
     for chunk in reading.leftovers:
         before = _name_before(text, named, chunk)
@@ -55,19 +80,11 @@ async def _understand(
         else:
             named.append(found)
     named.sort(key=lambda n: n.span)
-    language: Lang = "en" if lang == "en" else "zh" if lang == "zh" else reading.lang
-    rows = await queries.agencies(session, list(choice.agencies))
-    unresolved = [n for n in named if n.row is None]
-    for n, agency_id in zip(unresolved, choice.agencies, strict=False):
-        if agency_id in rows:
-            n.row = rows[agency_id]
-            n.note = tr(
-                language, f"（按所选的“{n.row.name}”回答）", f"(answered for {n.row.name}, as chosen)"
-            )
-    ctx = Context(session, reading, language, _unique(named), now, choice)
-    if choice.entry:
-        ctx.entry = catalogue_entry(choice.entry)
-    return ctx, unexplained
+    return reading, named, unexplained
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
 
 
 def _name_before(text: str, named: list[Named], chunk: Chunk) -> Named | None:

@@ -87,6 +87,8 @@ def _abbreviation(typed: str, candidates: Sequence[Agency]) -> Agency | None:
     the same kind of name (鄞州区卫健局 → 宁波市鄞州区卫生健康局); None when none or several do. A word
     that is no name (教育) is never read as an abbreviation."""
     units, rest = split_units(squash(typed))
+    if units and units[-1][-1] in "市区县" and len(rest) < 3:
+        units, rest = [*units[:-1], units[-1][:-1]], units[-1][-1] + rest  # 柯桥市监局: 柯桥 + 市监局
     suffix = _SUFFIX_OF.search(rest)
     if len(rest) < 3 or suffix is None:
         return None
@@ -102,6 +104,29 @@ def _abbreviation(typed: str, candidates: Sequence[Agency]) -> Agency | None:
 
 
 _SUFFIX = re.compile(r"(?:省|市|区|县|旗|自治州|州|盟|地区)$")
+_ENDS = re.compile(r"局|委|办|中心|所|站|院|队|处|室|街道|镇|乡|馆|会")
+_LONGEST_TAIL = 12
+
+
+async def longer_names(session: AsyncSession, text: str, spans: Sequence[tuple[int, int]]) -> list[Named]:
+    """Names the name index does not hold as typed (椒江 + 行政服务中心, 柯桥市 + 监局 for 柯桥区市场监督管理局,
+    椒江服务中心): from a name or a word nothing explains, on to a name's ending, read as one stored agency.
+    The words inside (行政, 中) are then no part of the question. Only the new, longer names are returned."""
+    out = []
+    for start, end in spans:
+        tail = text[end : end + _LONGEST_TAIL]
+        for m in sorted(_ENDS.finditer(tail), key=lambda m: m.end(), reverse=True):
+            if any(not _CJK.match(ch) for ch in tail[: m.end()]):
+                continue
+            span = (start, end + m.end())
+            found = await resolve_chunk(session, Chunk(text[span[0] : span[1]], span, True))
+            # the typed ending is the agency's own (中心 of 行政服务中心; 鹿城区 + 办 of 办结 is no name)
+            if found is not None and found.row is not None and squash(found.row.name).endswith(m.group()):
+                out.append(found)
+                break
+    return out
+
+
 _REGIONS: dict[str, tuple[int, dict[str, str]]] = {}  # database → (agencies, pinyin → region unit)
 
 

@@ -29,7 +29,7 @@ INTENT: dict[str, tuple[str, ...]] = {
              "各单位", "各个单位", "的单位", "下属单位", "辖区单位", "所属单位", "辖区内单位", "all agencies",
              "every agency", "across all agencies", "agencies in"),
     "plural": ("哪些", "哪几个", "哪几家", "哪几个单位", "哪些单位"),
-    "all": ("所有", "全部", "所有的", "全部的", "all", "all the", "everyone"),
+    "all": ("所有", "全部", "所有的", "全部的", "all", "all the", "everyone", "所有单位", "全部单位", "all agencies"),
     "compare": ("比较", "对比", "相比", "比一比", "对照", "差多少", "差距", "差异", "区别", "相差", "谁多", "哪个多",
                 "比", "之差", "差", "差值", "差了多少", "compare", "comparison", "compared", "versus", "vs", "than", "difference",
                 "differ"),

@@ -340,7 +340,7 @@ FACT_ENTRIES: tuple[Entry, ...] = (
     _fact("fact.days_late", "逾期天数", "days late", "天", [["fact:late", "fact:days"]], (*_PUBLISHED, "fact:on_time")),
     _fact("fact.deadline", "截止日期", "deadline", None, [["fact:deadline"]], _PUBLISHED),
     _fact("fact.template", "所用模板版本", "template version", None, [["fact:template"]], ("fact:table",)),
-    _fact("fact.tables", "表格", "tables", None, [["fact:table"]], ("fact:missing", "fact:complete")),
+    _fact("fact.tables", "表格", "tables", None, [["fact:table"], ["fact:complete"]], ("fact:missing", "fact:complete")),
     _fact("fact.errors", "错误", "errors", "个", [["fact:errors"]], ("fact:problems",)),
     _fact("fact.warnings", "警告", "warnings", "个", [["fact:warnings"]], ("fact:problems",)),
     _fact("fact.problems", "错误和警告", "errors and warnings", "个", [["fact:problems"]], ("fact:errors", "fact:warnings")),
