@@ -113,9 +113,9 @@ _GT = ("超过", "大于", "多于", "高于", "more than", "over", "above", "gr
 _LE = ("不超过", "不高于", "最多", "at most", "及以下", "以下", "or fewer", "or less")
 _TOP = re.compile(
     r"(?:排名|排行)?前\s*(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:名|位|个|家)?"
-    r"|top\s*(?P<e>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"|top[\s-]*(?P<e>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)"
     r"|(?P<c>\d{1,2}|[一二两三四五六七八九十]{1,2})\s*[个家](?=单位|街道|部门|区|县|镇|乡|局)"
-    r"|\bthe\s+(?P<t>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+(?=agencies|subdistricts|towns|"
+    r"|\b(?:the|which|what)\s+(?P<t>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+(?=agencies|subdistricts|towns|"
     r"departments|districts|governments|reports|units|bureaus)"
 )
 _EN_NUMBERS = {
@@ -228,6 +228,7 @@ _NAME_END = re.compile(
     r"(?:区|县|市|旗|镇|乡|街道|街道办|办事处|局|委|办|中心|政府|办公室|厅|署|院|站|所|队|公司|处|"
     r"district|county|city|town|township|subdistrict|bureau|office|government|centre|center|commission)$"
 )
+_POSSESSIVE = re.compile(r"['’]s?$")  # Putuo District's report
 # Characters a typo puts where a name's suffix should be (定海去 → 定海区): their sounds.
 _SUFFIX_SOUNDS = {"qu", "xian", "shi", "zhen", "xiang", "ju"}
 
@@ -293,14 +294,14 @@ def _chunks(
                 t.start >= spans[-1][1]
                 and _adjacent(text, spans[-1][1], t.start)
                 and t.has("kind")
-                and _NAME_END.search(t.text)
+                and _NAME_END.search(_POSSESSIVE.sub("", t.text))
             ):
                 spans[-1][1] = t.end
                 glued.append(t)
     out = []
     for start, end in spans:
         piece = text[start:end].strip()
-        out.append(Chunk(piece, (start, end), bool(_NAME_END.search(piece))))
+        out.append(Chunk(piece, (start, end), bool(_NAME_END.search(_POSSESSIVE.sub("", piece)))))
     return out, glued
 
 

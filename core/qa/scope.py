@@ -80,6 +80,22 @@ def division(typed: str) -> bool:
     )
 
 
+_GOVERNMENT = re.compile(r"\bgov", re.IGNORECASE)
+
+
+def _english_division(n: Named) -> str | None:
+    """A division's name typed in English or pinyin (Yinzhou), read as its government: the division."""
+    row = n.row
+    if (
+        row is None
+        or not n.typed.isascii()
+        or _GOVERNMENT.search(n.typed)
+        or tier_of(row.name) != "government"
+    ):
+        return None
+    return row.short_name if division(row.short_name) else None
+
+
 async def scope_of(ctx: Context, regions: list[Named]) -> tuple[Scope, list[Named]]:
     """The scope of a question across agencies; the agencies left named (a region is not one)."""
     scope = Scope(kinds=set(ctx.reading.kinds()))
@@ -88,6 +104,9 @@ async def scope_of(ctx: Context, regions: list[Named]) -> tuple[Scope, list[Name
         scope.region = regions[0].typed
     elif len(agencies) == 1 and division(agencies[0].typed):
         scope.region = agencies[0].typed  # 鹿城区哪个单位最多: the district, not its government
+        agencies = []
+    elif len(agencies) == 1 and (region := _english_division(agencies[0])):
+        scope.region = region  # which agencies in Yinzhou: the district, as 鄞州区 is
         agencies = []
     if scope.region or scope.kinds:
         ids = await scope.ids(ctx)

@@ -34,7 +34,7 @@ ROWS: dict[str, Words] = {
          "来申请", "新增申请"),
         ("received", "receive", "receives", "receiving", "recieved", "recieve", "new requests", "requests received",
          "applications received", "incoming", "new applications"),
-        ("申请", "request", "requests", "applications", "application", "get", "got", "gets", "foi requests", "filed", "submitted", "file", "submit", "提交", "提出", "提了", "递交", "提", "提交的申请", "申请数",
+        ("申请", "request", "requests", "applications", "application", "get", "got", "gets", "new", "foi requests", "filed", "submitted", "file", "submit", "提交", "提出", "提了", "递交", "提", "提交的申请", "申请数",
          "申请量", "申请件数", "申请数量", "申请总数", "依申请公开", "依申请", "政府信息公开申请", "信息公开申请",
          "公开申请", "申请公开", "单位申请", "单位提出", "单位提交"),
     ),
@@ -157,7 +157,8 @@ ROWS: dict[str, Words] = {
          "rolled over", "still open", "outstanding", "unfinished", "not yet completed", "carry forward",
          "rolled over into", "carry over into", "carried over into", "carried into", "carry into", "roll over into",
          "pending at year end", "still pending at year end", "pending at the end of the year", "not finished",
-         "still being processed", "still in progress"),
+         "still being processed", "still in progress", "still being handled", "still handling", "in progress",
+         "being handled", "being processed"),
     ),
     # ------------------------------------------------------------ table 四
     "review": Words(
@@ -224,11 +225,14 @@ GROUPS: dict[str, Words] = {
         ("无法提供",), ("不能提供", "没法提供", "没办法提供", "提供不了", "无法提供信息", "答复不了", "无法答复", "没法答复",
                        "给不了"),
         ("could not be provided", "cannot provide", "unavailable", "not available", "could not provide",
-         "not provided", "could not answer", "not answer"),
+         "not provided", "could not answer", "not answer", "couldn't be provided", "cannot be provided",
+         "can't be provided", "couldn't provide", "can't provide", "unable to provide", "could not be supplied"),
     ),
     "apply.not_processed": Words(
         ("不予处理",), ("不处理", "没有处理", "不受理"),
-        ("not processed", "not handled", "dismissed", "not process", "did not process", "not handle"),
+        ("not processed", "not handled", "dismissed", "not process", "did not process", "not handle",
+         "decline to process", "declined to process", "refuse to process", "refused to process",
+         "didn't process", "would not process"),
     ),
     "litigation": Words(
         ("行政诉讼", "诉讼"),
@@ -300,8 +304,8 @@ COLUMNS: dict[str, Words] = {
     ),
     "decisions": Words(
         ("处理决定数量", "处理决定", "本年处理决定数量"), ("决定数", "决定", "作出", "作出决定", "决定数量"),
-        ("imposed", "impose", "decided"),
-        ("decisions", "decision"),
+        ("imposed", "impose", "decided", "decisions issued", "decisions made", "decisions taken"),
+        ("decisions", "decision", "issued", "issue", "made", "taken"),
     ),
     "count": Words(
         ("采购项目数量", "采购项目"), ("项目数", "项目数量", "项目", "批次"),
@@ -345,7 +349,7 @@ COLUMN_GROUPS: dict[str, tuple[Words, tuple[str, ...]]] = {
 RATIO: Words = Words(
     (), ("比例", "占比", "比率", "百分比", "百分之多少", "百分之几", "多大比例", "几成", "比重", "率",
          "怎么算", "如何计算", "怎么计算", "计算方法", "计算公式", "公式"),
-    ("share", "percentage", "percent", "proportion", "ratio", "fraction", "rate", "how often", "%"),
+    ("share", "percentage", "percent", "proportion", "ratio", "fraction", "rate", "%"),
 )
 
 RATES: dict[str, Words] = {
@@ -354,7 +358,7 @@ RATES: dict[str, Words] = {
         ("substantive disclosure rate", "substantive disclosure"),
     ),
     "disclosure": Words(
-        ("公开率",), ("予以公开率", "全部公开率", "公开比例"), ("disclosure rate", "full disclosure rate"),
+        ("公开率",), ("予以公开率", "全部公开率", "公开比例"), ("disclosure rate", "full disclosure rate", "disclosure ratio"),
     ),
     "withholding": Words(("不予公开率",), ("不公开率", "拒绝公开率"), ("withholding rate", "refusal rate")),
     "completion": Words(("办结率",), ("完成率", "办理率", "办结比例"), ("completion rate", "processing rate")),
@@ -381,9 +385,10 @@ FACTS: dict[str, Words] = {
         ("when", "date", "what date", "what day", "which day"),
     ),
     "on_time": Words(
-        ("按时",), ("准时", "及时", "按期", "如期", "没超期", "没逾期", "没有逾期", "按规定时间", "按照规定时间", "在规定时间内",
+        ("按时",),  ("准时", "及时", "按期", "如期", "没超期", "没逾期", "没有逾期", "按规定时间", "按照规定时间", "在规定时间内",
                  "规定时间内", "按规定", "按照规定", "在期限内", "期限内", "截止日前", "截止日期前"),
-        ("on time", "in time", "timely", "on schedule"),
+        ("on time", "in time", "timely", "on schedule", "meet the deadline", "met the deadline", "make the deadline",
+         "made the deadline", "within the deadline", "before the deadline", "by the deadline"),
     ),
     "late": Words(
         ("逾期",), ("迟", "晚", "超期", "晚交", "迟交", "晚发", "迟了", "晚了", "过期", "延迟", "拖延", "超过截止日期",
@@ -450,7 +455,8 @@ BREAKDOWNS: dict[str, Words] = {
 # Words for one table as a whole: explained by any figure of that table.
 TOPICS: dict[str, Words] = {
     "apply": Words(("依申请公开", "依申请"), ("政府信息公开申请", "信息公开申请", "公开申请", "申请公开"),
-                   ("disclosure requests", "information requests", "foi", "freedom of information"),
+                   ("disclosure requests", "information requests", "foi", "freedom of information", "ogi",
+                    "open government information requests", "gi requests", "rti"),
                    ("申请", "request", "requests", "applications", "application")),
     "review": Words(("行政复议、行政诉讼",), ("复议诉讼", "复议和诉讼", "复议、诉讼"), ("reconsideration and litigation",)),
     "active": Words(("主动公开",), (), ("proactive disclosure", "proactively disclosed")),

@@ -89,7 +89,7 @@ AGENCIES: tuple[Agency, ...] = (
 )  # fmt: skip
 BY_HANDLE = {a.handle: a for a in AGENCIES}
 
-# Tables left out of a generated report (the parser's missing-table finding is added by qa_support.build).
+# The tables a generated report has (default 二, 三, 四; the missing ones get the parser's finding, qa_support.build).
 TABLES: dict[tuple[str, int], tuple[str, ...]] = {
     ("泽雅镇", 2021): ("二", "三"),
     ("普陀区交通局", 2021): ("二", "四"),
