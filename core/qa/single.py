@@ -83,6 +83,11 @@ async def answer(ctx: Context) -> Answer:
         return problem
     assert report is not None
     version = template_of(report)
+    options = await _others(ctx, named)
+    ctx.understood[:0] = ctx.agency_notes()
+    # 收到的申请和复议: two figures asked together, even when one reading could take every word
+    if forced is None and tokens and (several := split_and(ctx, SINGLE_INTENTS, version)):
+        return await _several(ctx, ReportReader(ctx.session, agency, report), several)
     found = tentative
     if forced is None:
         found = match(tokens, versions=(version,))
@@ -93,10 +98,6 @@ async def answer(ctx: Context) -> Answer:
             and tentative.entry.kind in ("cell", "group", "breakdown")
         ):
             return _not_in_format(ctx, agency, report, tentative.entry)
-    options = await _others(ctx, named)
-    ctx.understood[:0] = ctx.agency_notes()
-    if ctx.entry is None and tokens and (several := split_and(ctx, SINGLE_INTENTS, version)):
-        return await _several(ctx, ReportReader(ctx.session, agency, report), several)
     if ctx.entry is None:
         if names_figure(tokens):
             return not_understood(ctx, found if found.best else tentative)
@@ -516,7 +517,7 @@ async def _breakdown(ctx: Context, reader: ReportReader, entry: Entry) -> Answer
 async def _several(ctx: Context, reader: ReportReader, entries: list[Entry]) -> Answer:
     """Figures asked together (收到和办结): each on its line."""
     head = _head(ctx, reader.agency, reader.report)
-    lines = [head + ctx.colon]
+    lines = [head.rstrip() + ctx.colon]
     items, sources, figures = [], [], []
     for entry in entries:
         if entry.kind == "rate":
@@ -550,6 +551,20 @@ async def _several(ctx: Context, reader: ReportReader, entries: list[Entry]) -> 
             )
             sources += figure.sources
         lines.append(f"· {entry.name(ctx.lang)}{ctx.colon}{shown}")
+    units = {i["unit"] for i in items}
+    values = [i["value"] for i in items]
+    if "sum" in ctx.reading.flags() and len(units) == 1 and "%" not in units and None not in values:
+        total = sum(values)  # 予以公开和部分公开一共多少
+        unit = units.pop()
+        lines.append(ctx.tr(f"合计：{amount(total, unit, 'zh')}", f"In all: {amount(total, unit, 'en')}"))
+        return ctx.reply(
+            [*lines, *blank_note(ctx, figures)],
+            kind="sum",
+            value=total,
+            unit=unit,
+            sources=sources,
+            items=items,
+        )
     return ctx.reply(
         [*lines, *blank_note(ctx, figures)], kind="list", value=None, sources=sources, items=items
     )

@@ -31,7 +31,7 @@ INTENT: dict[str, tuple[str, ...]] = {
     "plural": ("哪些", "哪几个", "哪几家", "哪几个单位", "哪些单位"),
     "all": ("所有", "全部", "所有的", "全部的", "all", "all the", "everyone", "所有单位", "全部单位", "all agencies"),
     "compare": ("比较", "对比", "相比", "比一比", "对照", "差多少", "差距", "差异", "区别", "相差", "谁多", "哪个多",
-                "比", "之差", "差", "差值", "差了多少", "compare", "comparison", "compared", "versus", "vs", "than", "difference",
+                "比", "之差", "差", "差值", "差了多少", "compare", "comparison", "compared", "versus", "vs", "than", "difference", "minus",
                 "differ"),
     "change": ("同比", "环比", "变化", "增长", "增加", "减少", "下降", "上升", "提高", "降低", "多了", "少了", "变动",
                "增幅", "降幅", "增长率", "增长百分比", "多收", "少收", "多还是少", "多了还是少了", "涨", "跌", "增加了", "减少了", "增长了", "下降了", "change", "changed",
@@ -50,7 +50,7 @@ INTENT: dict[str, tuple[str, ...]] = {
     "negative": ("没有", "没", "未", "无", "零", "为0", "为零", "是0", "等于0", "no", "zero", "none", "never",
                  "without", "not"),
     "have": ("有", "过", "发生", "发生过", "出现", "被"),
-    "how_many": ("多少", "几", "几件", "多少件", "几次", "多少次", "how many", "how much", "number of", "how often",
+    "how_many": ("多少", "几", "几件", "多少件", "几次", "多少次", "how many", "how much", "number of",
                  "count"),    # Things near a figure that the reports do not record: no kind of question uses this intent, so a
     # question that says one is refused, not answered with the figure next to it (被处罚 ≠ 行政处罚决定).
     "unrecorded": ("被处罚", "被行政处罚", "被罚", "被罚款", "罚款金额", "罚没", "罚没款", "罚金", "fines", "fined",

@@ -225,6 +225,8 @@ def _cells() -> dict[str, Entry]:
                             accepts.add(f"row:{parent}")  # 其他处理's sub-rows: 不再处理 explained
                         if table.id == "四" and column.key != "total":
                             accepts.add("detail")  # 结果纠正, 结果维持: 结果 is part of the label
+                        if table.id == "四":
+                            accepts.add("row:apply.new")  # 收到几件行政复议: received, as requests are
                         if row_id.startswith(RESULT_ROWS):
                             accepts.add("row:apply.total")  # 答复本机关不掌握的: every result is an answer
                         found[key] = Entry(
@@ -264,6 +266,8 @@ def _groups() -> dict[str, Entry]:
             accepts = {f"row:{group}", f"col:{column}", _TOPIC[table_id]}
             if table_id == "四" and column != "total":
                 accepts.add("detail")
+            if table_id == "四":
+                accepts.add("row:apply.new")
             if group.startswith(RESULT_ROWS):
                 accepts.add("row:apply.total")
             if group in words.GROUP_PARTS:

@@ -349,7 +349,7 @@ COLUMN_GROUPS: dict[str, tuple[Words, tuple[str, ...]]] = {
 RATIO: Words = Words(
     (), ("比例", "占比", "比率", "百分比", "百分之多少", "百分之几", "多大比例", "几成", "比重", "率",
          "怎么算", "如何计算", "怎么计算", "计算方法", "计算公式", "公式"),
-    ("share", "percentage", "percent", "proportion", "ratio", "fraction", "rate", "%"),
+    ("share", "percentage", "percent", "proportion", "ratio", "fraction", "rate", "how often", "%"),
 )
 
 RATES: dict[str, Words] = {
