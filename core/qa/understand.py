@@ -83,11 +83,35 @@ def split_and(ctx: Context, intents: Collection[str], version: str) -> list[Entr
         elif id(t) in wanted and t not in shared:
             groups[-1].append(t)
     found: list[Entry] = []
-    for group in groups:
+    for i, group in enumerate(groups):
         if not group:
             return None
+        # 行政复议和行政诉讼被纠正了几件, 复议维持和纠正: a word of another part that names what this part
+        # lacks (a column, a row) is said of both
+        own = {d for g in group for d in _dimensions(g)}
+        if (
+            "col" not in own
+            and (said := [t for t in groups[-1][1:] if _dimensions(t) == {"col"}])
+            and i < len(groups) - 1
+        ):
+            group = [*group, *said]  # trailing: 被纠正 after the last part
         m = match([*group, *shared], versions=(version,), kinds=("cell", "group", "rate"))
+        if m.entry is None:
+            lacking = [
+                t for j, other in enumerate(groups) if j != i for t in other
+                if _dimensions(t) and not _dimensions(t) & {d for g in group for d in _dimensions(g)}
+            ]  # fmt: skip
+            m = match([*group, *shared, *lacking], versions=(version,), kinds=("cell", "group", "rate"))
         if m.entry is None:
             return None
         found.append(m.entry)
     return found if len({e.id for e in found}) >= 2 else None
+
+
+def _dimensions(t: Token) -> set[str]:
+    """What a word names: a row, a column (or both, for words that can be either)."""
+    return {
+        m.value.split(":")[0]
+        for m in t.meanings
+        if m.kind == "concept" and m.value.startswith(("row:", "col:"))
+    }
