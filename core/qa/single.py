@@ -13,7 +13,15 @@ from core.qa.parse import Chunk
 from core.qa.queries import AgencyRow, ReportRef
 from core.qa.reply import Answer, Context, Option
 from core.qa.scope import division, tier_of
-from core.qa.understand import concept_tokens, entry_options, names_figure, restate, split_and, stray
+from core.qa.understand import (
+    concept_tokens,
+    entry_options,
+    joins_parts,
+    names_figure,
+    restate,
+    split_and,
+    stray,
+)
 from core.qa.when import pick_report
 from core.qa.wording import amount, examples, number, percent_text, plain
 from core.templates.catalogue import Entry
@@ -85,12 +93,17 @@ async def answer(ctx: Context) -> Answer:
     version = template_of(report)
     options = await _others(ctx, named)
     ctx.understood[:0] = ctx.agency_notes()
-    # 收到的申请和复议: two figures asked together, even when one reading could take every word
-    if forced is None and tokens and (several := split_and(ctx, SINGLE_INTENTS, version)):
+    found = match(tokens, versions=(version,)) if forced is None else tentative
+    # 收到的申请和复议: two figures asked together, even when one reading could take every word — unless
+    # that reading is made of both parts (直接起诉和复议后起诉 → 行政诉讼)
+    if (
+        forced is None
+        and tokens
+        and not joins_parts(ctx, found)
+        and (several := split_and(ctx, SINGLE_INTENTS, version))
+    ):
         return await _several(ctx, ReportReader(ctx.session, agency, report), several)
-    found = tentative
     if forced is None:
-        found = match(tokens, versions=(version,))
         ctx.entry = found.entry
         if (
             ctx.entry is None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from core.qa.lexicon import Token
-from core.qa.match import Scored
+from core.qa.match import Match, Scored
 from core.qa.parse import Chunk
 from core.qa.reply import Context, Option
 from core.templates.catalogue import Entry
@@ -63,6 +63,20 @@ def restate(ctx: Context, entry: Entry) -> None:
 
 
 _AND = frozenset({"和", "与", "及", "以及", "跟", "还有", "and", "、"})
+
+
+def joins_parts(ctx: Context, found: Match) -> bool:
+    """Whether the reading found takes what it needs from both sides of a 和 (直接起诉和复议后起诉 → 行政诉讼)."""
+    if found.entry is None or not found.best or found.best[0].need is None:
+        return False
+    need = found.best[0].need.concepts
+    sides: list[set[str]] = [set()]
+    for t in ctx.reading.tokens:
+        if t.text.strip() in _AND:
+            sides.append(set())
+        else:
+            sides[-1].update(m.value for m in t.meanings if m.kind == "concept")
+    return sum(bool(side & need) for side in sides) >= 2
 
 
 def split_and(ctx: Context, intents: Collection[str], version: str) -> list[Entry] | None:

@@ -274,6 +274,7 @@ def _groups() -> dict[str, Entry]:
                 parts = words.GROUP_PARTS[group]
                 named = {f"row:{p}" for p in parts} | ({f"col:{column}"} if column != "total" else set())
                 needs = (*needs, Need(frozenset(named)))
+                accepts |= named  # 直接起诉和复议后起诉: the parts together name the group
             ident = f"{group}.{column}"
             out[ident] = Entry(
                 ident, "group", zh, en, "件", needs, frozenset(accepts), table=table_id, row=group,
