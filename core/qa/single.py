@@ -264,6 +264,8 @@ async def _figure(ctx: Context, reader: ReportReader, entry: Entry) -> Answer:
     lines = [f"{head}{ctx.quote(entry.name(ctx.lang))}{ctx.colon}{text}" + ctx.tr("。", ".")]
     lines += [n for n in blank_note(ctx, [figure]) if figure.origin != "blank" or "prose" in n]
     lines += await _carried_over(ctx, reader, entry, figure.value)
+    if (checked := _checked(ctx, lines, figure.value, figure.sources, percent=False)) is not None:
+        return checked
     if ctx.reading.yes_no:  # 有没有被起诉: yes when the figure is not 0 (没有…吗: yes when it is)
         negative = "negative" in ctx.reading.flags()
         return ctx.reply(
@@ -325,7 +327,29 @@ async def _rate(ctx: Context, reader: ReportReader, entry: Entry) -> Answer:
                 f"Note: {len(result.blank)} of its cells are blank, counted as 0.",
             )
         )
+    if (checked := _checked(ctx, lines, result.percent, sources, percent=True)) is not None:
+        return checked
     return ctx.reply(lines, kind="rate", value=result.percent, unit="%", sources=sources)
+
+
+def _checked(
+    ctx: Context, lines: list[str], value: float, sources: list[Any], *, percent: bool
+) -> Answer | None:
+    """超过100件了吗, more than 100 requests?: the figure against the number asked about, yes or no."""
+    condition = ctx.reading.condition
+    if condition is None or (condition.percent and not percent):
+        return None
+    from core.qa.across import condition_text
+
+    holds = condition.holds(value)
+    said = condition_text(ctx, condition)
+    lines = [
+        *lines,
+        ctx.tr(
+            f"是否{said}：{'是' if holds else '否'}。", f"{said.capitalize()}: {'yes' if holds else 'no'}."
+        ),
+    ]
+    return ctx.reply(lines, kind="bool", value=holds, sources=sources)
 
 
 # ---------------------------------------------------------------- facts
