@@ -330,7 +330,9 @@ ACROSS = [
     Case("行政复议超过1件的单位有几个", 1, "review.total", DH, "四", "3", kind="count"),
     Case("哪些单位没有收到申请", 3, "apply.new.total", JJ, "三", "0", ("瞻岐镇",), kind="list"),
     Case("收到申请超过10件的单位有哪些", 1, "apply.new.total", DH, "三", None, ("超过 10",), kind="list"),
-    Case("鄞州区各街道的申请数", 1, "apply.new.total", BH, "三", "0", ("鄞州区的街道", "白鹤街道"), kind="list"),
+    Case(
+        "鄞州区各街道的申请数", 1, "apply.new.total", BH, "三", "0", ("鄞州区的街道", "白鹤街道"), kind="list"
+    ),
     Case("鄞州区各镇收到的申请", 1, "apply.new.total", ZQ, "prose", None, ("瞻岐镇",), kind="list"),
     Case("哪个街道行政处罚最多", 285, "active.penalty.decisions", BH, "二", "285", ("街道中",), kind="rank"),
     Case("各镇的采购金额", 1, "active.procurement.amount_yuan", ZQ, "二", "300.6万", kind="list"),
@@ -407,7 +409,16 @@ OTHER = [
     Case("定海区今年收到多少申请", None, text=("没有 2021 年度的报告",), kind="none"),
 ]
 
-ALL = SINGLE + BREAKDOWNS + ACROSS + LISTINGS + COMPARISONS + OTHER
+# A figure asked against a number is a yes or no against that number; two figures asked together
+# are both given, with their total when a total is asked.
+CHECKS = [
+    Case("定海区2020年收到的申请超过100件了吗", False, "apply.new.total", DH, "三", "34", ("是否超过 100：否",), kind="bool"),
+    Case("Did 定海区 receive more than 30 requests in 2020?", True, "apply.new.total", DH, "三", "34",
+         ("Over 30: yes",), kind="bool"),
+    Case("定海区2020年予以公开和部分公开一共多少", 19, "apply.partial.total", DH, "三", text=("合计：19 件",), kind="sum"),
+]  # fmt: skip
+
+ALL = SINGLE + BREAKDOWNS + ACROSS + LISTINGS + COMPARISONS + OTHER + CHECKS
 
 
 @pytest.mark.parametrize("case", ALL, ids=str)
@@ -450,7 +461,9 @@ async def test_a_name_under_another_county_is_not_the_stored_one(
     assert a.clarify is not None and [o.label for o in a.clarify] == ["宁海县政务服务办公室"]
 
 
-async def test_a_region_with_one_stored_agency_is_answered_for_it(qa: async_sessionmaker[AsyncSession]) -> None:
+async def test_a_region_with_one_stored_agency_is_answered_for_it(
+    qa: async_sessionmaker[AsyncSession],
+) -> None:
     """宁海县 holds one stored agency, its 政务服务办公室: answered for it, and the answer names it."""
     a = await ask(qa, "宁海县收到多少申请")
     assert a.value == 1 and a.kind == "value" and a.sources[0]["agency"] == NH

@@ -39,7 +39,12 @@ async def _understand(
     mentions = await find_named_agencies(session, text) or await find_agencies_in_text(session, text)
     named = await mentions_to_named(session, mentions)
     reading, named, unexplained = await _names(session, text, named)
-    longer = await longer_names(session, text, [*(n.span for n in named), *(c.span for c in unexplained)])
+    meaningful = [
+        (t.start, t.end) for t in reading.tokens if (t.has("concept") or t.has("intent")) and not t.fuzzy
+    ]
+    longer = await longer_names(
+        session, text, [*(n.span for n in named), *(c.span for c in unexplained)], meaningful
+    )
     if longer:  # 椒江 + 行政服务中心: read again, without 行政, 中
         kept = [n for n in named if not any(_overlap(n.span, m.span) for m in longer)]
         reading, named, unexplained = await _names(session, text, [*kept, *longer])

@@ -106,17 +106,27 @@ def _abbreviation(typed: str, candidates: Sequence[Agency]) -> Agency | None:
 _SUFFIX = re.compile(r"(?:省|市|区|县|旗|自治州|州|盟|地区)$")
 _ENDS = re.compile(r"局|委|办|中心|所|站|院|队|处|室|街道|镇|乡|馆|会")
 _LONGEST_TAIL = 12
+_NOT_IN_NAME = frozenset("的和与及、跟是有在")
 
 
-async def longer_names(session: AsyncSession, text: str, spans: Sequence[tuple[int, int]]) -> list[Named]:
+async def longer_names(
+    session: AsyncSession, text: str, spans: Sequence[tuple[int, int]], said: Sequence[tuple[int, int]] = ()
+) -> list[Named]:
     """Names the name index does not hold as typed (椒江 + 行政服务中心, 柯桥市 + 监局 for 柯桥区市场监督管理局,
     椒江服务中心): from a name or a word nothing explains, on to a name's ending, read as one stored agency.
-    The words inside (行政, 中) are then no part of the question. Only the new, longer names are returned."""
+    The words inside (行政, 中) are then no part of the question. Only the new, longer names are returned.
+    ``said`` are the spans of words that mean something (不予处理, 多少): a name does not run over them, and
+    的 after a name is no part of one (财政局的局长)."""
     out = []
     for start, end in spans:
         tail = text[end : end + _LONGEST_TAIL]
+        if not tail or tail[0] in _NOT_IN_NAME:
+            continue
         for m in sorted(_ENDS.finditer(tail), key=lambda m: m.end(), reverse=True):
-            if any(not _CJK.match(ch) for ch in tail[: m.end()]):
+            stop = end + m.end()
+            if any(not _CJK.match(ch) for ch in tail[: m.end()]) or any(
+                a < stop and end < b for a, b in said
+            ):
                 continue
             span = (start, end + m.end())
             found = await resolve_chunk(session, Chunk(text[span[0] : span[1]], span, True))
