@@ -25,6 +25,7 @@ REQUIRED = (
     "qa_first_answer_ms",
     "qa_test_accuracy",
     "qa_test_wrong_number",
+    "qa_fresh_accuracy",
     "qa_p95_ms_100k",
     "qa_ratio_vs_sql",
     "bot_updates_per_s",
