@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.checks.copies import NARRATIVE_THRESHOLD, section_similarity
 from core.deadlines.rules import report_deadline
-from core.documents.draft import NOTE_MARK
 from core.limits import read_report_bounded
 from core.model import Finding, ParsedReport
 from core.storage.ingest import (
@@ -144,6 +143,8 @@ def _comparison(
 
 
 def _draft_notes(report: ParsedReport) -> list[Finding]:
+    from core.documents.draft import NOTE_MARK  # python-docx: not loaded by every upload's import
+
     text = report.text or "\n".join(report.sections.values())
     count = text.count(NOTE_MARK)
     if not count:

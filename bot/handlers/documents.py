@@ -13,12 +13,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import Context, Lang, lang_of, session_factory, settings_of
 from bot.render import ERROR_COLUMNS, clip, esc, keep_typing
-from core.charts import unclear_agency
 from core.deadlines.subscriptions import subscriptions
-from core.documents.compare_excel import comparison_xlsx
-from core.documents.compare_word import comparison_docx
-from core.documents.comparison import ComparisonError, build_comparison, signed
-from core.documents.draft import build_draft, draft_docx
 from core.qa.wording import tr
 from core.render.summary import KEY_FIGURES, format_number
 from core.storage.agencies import resolve_agency
@@ -66,6 +61,8 @@ def _split(words: list[str]) -> tuple[str, list[int], list[str]]:
 
 
 async def draft_command(update: Update, context: Context) -> None:
+    from core.charts import unclear_agency
+
     message = update.effective_message
     lang = lang_of(update)
     name, years, _ = _split(_words(update))
@@ -130,6 +127,8 @@ async def on_draft_button(update: Update, context: Context) -> None:
 
 
 async def _send_draft(update: Update, context: Context, agency: Agency, year: int) -> None:
+    from core.documents.draft import build_draft, draft_docx
+
     chat_id = update.effective_chat.id
     lang = lang_of(update)
     async with keep_typing(context.bot, chat_id, ChatAction.UPLOAD_DOCUMENT):
@@ -178,6 +177,12 @@ async def _send_draft(update: Update, context: Context, agency: Agency, year: in
 
 
 async def compare_command(update: Update, context: Context) -> None:
+    # The document writers load Word, Excel and matplotlib: imported when a comparison is asked for.
+    from core.charts import unclear_agency
+    from core.documents.compare_excel import comparison_xlsx
+    from core.documents.compare_word import comparison_docx
+    from core.documents.comparison import ComparisonError, build_comparison, signed
+
     message = update.effective_message
     lang = lang_of(update)
     name, years, other = _split(_words(update))

@@ -13,8 +13,6 @@ from bot.auth import is_admin
 from bot.context import Context, Lang, lang_of, session_factory, settings_of
 from bot.render import ERROR_COLUMNS, clip, esc, keep_typing, pre_table, send_long
 from bot.reportview import describe_html, findings_html, local_time, report_keyboard
-from core.charts import ChartError, metric_chart
-from core.export import FORMATS, export_reports
 from core.qa.wording import tr
 from core.storage.agencies import resolve_agency
 from core.storage.db import parse_id
@@ -206,6 +204,8 @@ async def check_command(update: Update, context: Context) -> None:
 
 
 async def export_command(update: Update, context: Context) -> None:
+    from core.export import FORMATS, export_reports  # openpyxl: loaded when an export is asked for
+
     message = update.effective_message
     lang = lang_of(update)
     rest, year = _year(_args(update).lower())
@@ -237,6 +237,8 @@ async def export_command(update: Update, context: Context) -> None:
 
 
 async def chart_command(update: Update, context: Context) -> None:
+    from core.charts import ChartError, metric_chart  # matplotlib: loaded for the first chart
+
     message = update.effective_message
     lang = lang_of(update)
     text = _args(update)
