@@ -77,6 +77,12 @@ def make_engine(url: str, *, in_loop: bool = False) -> AsyncEngine:
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     connect: dict[str, Any] = {"timeout": 30}
+    # Pages cached per connection (KiB). The single connection of a command (in_loop) gets 64 MB: storing a
+    # report updates index leaves spread over the whole cell table, and with SQLite's default 2 MB nearly
+    # each of them was read back from the file. The bot keeps a pool of up to 15 connections, which at 64 MB
+    # each took a quarter of its memory at 100,000 reports: 478 MB peak with 64 MB, 344 MB with 8 MB and its
+    # answers as fast (the operating system caches the file anyway; scripts/bench_bot.py, 600 questions).
+    cache_kib = 65536 if in_loop else 8192
     if in_loop:
         how: dict[str, Any] = {"async_creator": connector(parsed.database or ":memory:", **connect)}
     else:
@@ -108,9 +114,7 @@ def make_engine(url: str, *, in_loop: bool = False) -> AsyncEngine:
         # a stored report dirties ~300 pages, mostly leaves of ix_cell_key_value, so by default every third
         # upload paid for an fsync; a larger WAL also writes a leaf shared by many reports only once.
         cur.execute("PRAGMA wal_autocheckpoint=10000")
-        # A 64 MB page cache instead of 2 MB: storing a report updates index leaves spread over the whole
-        # cell table, and with the default cache nearly each of them was read back from the file again.
-        cur.execute("PRAGMA cache_size=-65536")
+        cur.execute(f"PRAGMA cache_size=-{cache_kib}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 
