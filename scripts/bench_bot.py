@@ -3,6 +3,7 @@ emulator (tests/bot_support.bot_harness), counting updates the bot finished and 
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -33,6 +34,17 @@ class Throughput:
     @property
     def per_second(self) -> float:
         return self.answered / self.seconds
+
+
+_FIGURES = ("收到多少申请", "办结了多少件", "的申请人构成", "行政复议多少件", "予以公开多少件", "的实质公开率")
+
+
+def distinct_questions(agency_count: int, year: int, count: int) -> list[str]:
+    """``count`` questions no two alike (agencies × figures × the two years before ``year``), none of them
+    in :func:`questions`' mix: a kept answer never helps."""
+    shorts = list(dict.fromkeys(agency_meta(n).short_name for n in agency_names(agency_count)))
+    combos = ((s, f, y) for y in (year - 1, year - 2) for f in _FIGURES for s in shorts)
+    return [f"{s}{y}年{f}" for s, f, y in itertools.islice(combos, count)]
 
 
 def questions(agency_count: int, year: int) -> list[str]:

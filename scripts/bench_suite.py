@@ -30,7 +30,14 @@ import bench_cli
 import bench_documents as bench_documents_module
 import bench_paths
 import docx
-from bench_bot import ask_throughput, bot_process, questions, upload_files, upload_throughput
+from bench_bot import (
+    ask_throughput,
+    bot_process,
+    distinct_questions,
+    questions,
+    upload_files,
+    upload_throughput,
+)
 from bench_copies import bench_copies
 from bench_data import YEARS, agency_names, report_text, reports
 from bench_memory import TreePeak, peak_children_mb, peak_self_mb
@@ -43,6 +50,7 @@ from text_builders import build_text
 
 from core.cli.common import open_cli_db
 from core.pipeline import read_report
+from core.qa.cache import stats as cache_stats
 from core.storage.bulk import ingest_many
 from core.storage.db import open_db
 
@@ -92,7 +100,7 @@ TARGETS = {
     "qa_fresh_wrong_number": Target(0),
     "qa_p95_ms_100k": Target(200),
     "qa_ratio_vs_sql": Target(5),
-    "bot_updates_per_s": Target(50, at_least=True),
+    "bot_updates_per_s": Target(250, at_least=True),
     "peak_rss_mb": Target(400),
     "bench_peak_rss_mb": Target(1024),
     "peak_pss_tree_mb": Target(1024),
@@ -367,16 +375,27 @@ def bench_qa(sizes: Sizes, figures: Figures, workdir: Path) -> None:
 
 
 async def _bot(sizes: Sizes, sqlite_url: str, figures: Figures) -> None:
-    asked = questions(min(sizes.ingest_reports // len(YEARS), 2_000), YEARS[-2])
+    agencies = min(sizes.ingest_reports // len(YEARS), 2_000)
+    asked = questions(agencies, YEARS[-2])
     async with open_db(sqlite_url) as sf:
         asks = await ask_throughput(sf, asked, sizes.bot_chats, sizes.bot_questions)
+        hits, misses = cache_stats(sf)
         figures.add(
             "bot_updates_per_s",
             asks.per_second,
             "updates/s",
-            f"({asks.answered:,} of {asks.updates:,} answered in {asks.seconds:.1f} s)",
+            f"({asks.answered:,} of {asks.updates:,} answered in {asks.seconds:.1f} s; "
+            f"{len(asked)} different questions, {hits:,} answers served again, {misses:,} computed)",
         )
         figures.add("bot_questions_unanswered", asks.updates - asks.answered)
+        unique = distinct_questions(agencies, YEARS[-2], sizes.bot_questions)
+        asks = await ask_throughput(sf, unique, sizes.bot_chats, len(unique))
+        figures.add(
+            "bot_updates_per_s_distinct",
+            asks.per_second,
+            "updates/s",
+            f"(every question different: {len(unique):,}, none answered from the kept answers)",
+        )
         first = math.ceil(sizes.ingest_reports / len(YEARS))  # agencies not stored yet
         files = upload_files(first, sizes.bot_uploads, YEARS[-1])
         ups = await upload_throughput(sf, files)
@@ -402,7 +421,10 @@ def bench_bot_process(sizes: Sizes, figures: Figures, workdir: Path) -> None:
     )
     figures.add("peak_rss_mb", run.peak_rss_mb, "MB", "(the bot process)")
     figures.add(
-        "bot_process_updates_per_s", run.throughput.per_second, "updates/s", f"({run.throughput.seconds:.1f} s)"
+        "bot_process_updates_per_s",
+        run.throughput.per_second,
+        "updates/s",
+        f"({run.throughput.seconds:.1f} s; with Telegram's flood limits as deployed: 30 messages/s overall)",
     )
 
 

@@ -15,7 +15,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.auth import addressed_to_bot
 from bot.context import Context, Lang, lang_of, session_factory
 from bot.render import esc, keep_typing, send_long
-from core.qa.answer import Answer, Option, answer
+from core.qa.answer import Answer, Option
+from core.qa.cache import cached_answer
 from core.qa.wording import tr
 from core.storage import chatstate
 
@@ -82,7 +83,7 @@ async def reply_answer(
     """Answer ``question`` in the update's chat (typing shown meanwhile)."""
     chat_id = update.effective_chat.id
     async with keep_typing(context.bot, chat_id, after=TYPING_AFTER_S):
-        result = await answer(session_factory(context), question, choice=choice, lang=lang)
+        result = await cached_answer(session_factory(context), question, choice=choice, lang=lang)
     markup = await clarify_keyboard(context, question, result, chat_id, lang) if result.clarify else None
     await send_long(context.bot, chat_id, answer_html(result), reply_markup=markup)
 

@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from core.storage import revision
 from core.storage.sqlite_in_loop import connector
 
 _ASYNC_DRIVERS = {
@@ -73,7 +74,9 @@ def make_engine(url: str, *, in_loop: bool = False) -> AsyncEngine:
     url = async_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_async_engine(url, pool_pre_ping=True, json_serializer=json_text)
+        engine = create_async_engine(url, pool_pre_ping=True, json_serializer=json_text)
+        revision.track(engine)
+        return engine
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     connect: dict[str, Any] = {"timeout": 30}
@@ -123,6 +126,7 @@ def make_engine(url: str, *, in_loop: bool = False) -> AsyncEngine:
         mode = conn.get_execution_options().get(SQLITE_BEGIN, "")
         conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
+    revision.track(engine)
     return engine
 
 

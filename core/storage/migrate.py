@@ -23,7 +23,7 @@ from sqlmodel import SQLModel
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Every module that defines tables. Optional ones may not exist yet while they are being written.
-MODEL_MODULES = ("core.storage.models", "core.deadlines.models", "core.storage.chatstate")
+MODEL_MODULES = ("core.storage.models", "core.deadlines.models", "core.storage.chatstate", "core.storage.revision")
 _PG_LOCK = 0x6E69616E62616F  # "nianbao": one advisory lock id for schema upgrades
 
 
