@@ -3,6 +3,9 @@ the data they came from."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import weakref
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -46,8 +49,6 @@ async def test_a_repeated_question_is_served_from_the_store_until_another_proces
 
 
 async def test_the_same_question_asked_at_once_is_answered_once(sf, monkeypatch):
-    import asyncio
-
     calls = []
     real = cache.answer
 
@@ -64,10 +65,6 @@ async def test_the_same_question_asked_at_once_is_answered_once(sf, monkeypatch)
 
 
 async def test_the_store_goes_with_its_database(tmp_path):
-    import gc
-
-    import weakref
-
     url = f"sqlite:///{tmp_path / 'gone.db'}"
     async with open_db(url) as sf:
         await cache.cached_answer(sf, Q, now=NOW)
