@@ -11,16 +11,15 @@ the index is built once per process (:func:`warm`).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Literal
 
-from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from core import pinyin
 from core.qa import vocabulary
 from core.templates.catalogue import AMBIGUOUS_WORDS, concept_words
 from core.textnorm import clean
@@ -140,7 +139,7 @@ def index() -> Index:
     by_sound: dict[tuple[str, int], list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
     for key, meanings in exact.items():
         if len(key) >= 2 and all(_HAN.match(f) for f in key) and any(m.kind == "concept" for m in meanings):
-            sound = _sound("".join(key))
+            sound = pinyin.syllables("".join(key))
             by_sound.setdefault((sound[0], len(key)), []).append((key, sound))
     english = sorted({f for key in exact for f in key if f.isalpha() and f.isascii() and len(f) >= 4})
     return Index({k: tuple(v) for k, v in exact.items()}, by_sound, english, max(len(k) for k in exact))
@@ -156,36 +155,7 @@ def warm() -> None:
 def readings(char: str) -> frozenset[str]:
     """The usual toneless pinyin reading of one character. Rare readings are left out: 有 also reads "wei",
     which made 有什么 a homophone of 为什么."""
-    return frozenset({_char_sound(char)})
-
-
-def _toneless(syllable: str) -> str:
-    s = unicodedata.normalize("NFD", syllable).replace("u\u0308", "v")
-    return "".join(ch for ch in s if not unicodedata.combining(ch))
-
-
-def _char_sound(char: str) -> str:
-    found = PINYIN_DICT.get(ord(char))
-    return _toneless(found.split(",")[0]) if found else char
-
-
-def _sound(term: str) -> tuple[str, ...]:
-    """A term's toneless pinyin, words read as pypinyin's phrase dictionary reads them (重复 chong fu), other
-    characters by their usual reading: what pypinyin.lazy_pinyin gives, without its style machinery (the
-    index is built for the first question of a process)."""
-    out: list[str] = []
-    i = 0
-    while i < len(term):
-        for j in range(min(len(term), i + 10), i + 1, -1):
-            phrase = PHRASES_DICT.get(term[i:j])
-            if phrase:
-                out += [_toneless(p[0]) for p in phrase]
-                i = j
-                break
-        else:
-            out.append(_char_sound(term[i]))
-            i += 1
-    return tuple(out)
+    return frozenset({pinyin.reading(char)})
 
 
 @lru_cache(maxsize=4096)

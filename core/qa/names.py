@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pypinyin import lazy_pinyin
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core import pinyin
 from core.qa.parse import Chunk
 from core.qa.queries import AgencyRow
 from core.qa.reply import Named
@@ -63,8 +63,8 @@ _POSSESSIVE = re.compile(r"['’]s\b")
 def _english_name(text: str) -> str:
     """ "the wenzhou finance bureau" → "wenzhou caizhengju" (what resolve_agency compares with pinyin)."""
     out = " " + _POSSESSIVE.sub("", text.lower()) + " "
-    for words, pinyin in _ENGLISH_PARTS:
-        out = re.sub(rf"(?<=\s){re.escape(words)}(?=\s)", f" {pinyin} " if pinyin else " ", out)
+    for words, spelled in _ENGLISH_PARTS:
+        out = re.sub(rf"(?<=\s){re.escape(words)}(?=\s)", f" {spelled} " if spelled else " ", out)
     return " ".join(out.split())
 
 
@@ -153,7 +153,7 @@ async def _english_region(session: AsyncSession, query: str) -> str | None:
                 bare = _SUFFIX.sub("", unit)
                 for form in {unit, bare}:
                     if len(form) >= 2:
-                        table.setdefault("".join(lazy_pinyin(form)), unit)
+                        table.setdefault(pinyin.spell(form), unit)
         cached = _REGIONS[key] = (count, table)
     return cached[1].get(query.replace(" ", ""))
 

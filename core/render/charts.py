@@ -18,7 +18,8 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.ft2font import FT2Font
-from pypinyin import lazy_pinyin
+
+from core import pinyin
 
 FONT_FILE = Path(__file__).resolve().parent / "fonts" / "NianbaoNotoSansSC.otf"
 BAR_COLOR = "#3b73b9"
@@ -45,9 +46,7 @@ def drawable(text: str) -> str:
         if ord(ch) in covered or ch.isspace():
             out.append(ch)
         else:
-            out.append(
-                "".join(w.capitalize() for w in lazy_pinyin(ch)) if "\u3400" <= ch <= "\u9fff" else "?"
-            )
+            out.append(pinyin.reading(ch).capitalize() if "\u3400" <= ch <= "\u9fff" else "?")
     return "".join(out)
 
 

@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal, Protocol
 
-from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 from sqlalchemy import Select, String, case, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import make_transient_to_detached
 
+from core import pinyin
 from core.storage.models import Agency
 from core.textnorm import squash, to_simplified
 
@@ -220,7 +220,7 @@ def _fit(typed: Sequence[str], chain: Sequence[str]) -> Fit:
 
 @lru_cache(maxsize=8192)
 def _pinyin_part(text: str) -> str:
-    return "".join(lazy_pinyin(text))
+    return pinyin.spell(text)
 
 
 _SEGMENT_END = re.compile(r"(?<=[省市州区县旗镇乡局])")
