@@ -52,6 +52,16 @@ class Print:
     line_px: int = 2
 
 
+@dataclass(frozen=True)
+class Region:
+    """A table on a printed page: its name, its box with the section heading above it (page pixels), and
+    the y of each of its printed rows' top edges followed by the table's bottom edge."""
+
+    name: str
+    box: tuple[int, int, int, int]
+    rows: tuple[int, ...]
+
+
 def _px(mm: float, dpi: int) -> int:
     return round(mm / 25.4 * dpi)
 
@@ -80,12 +90,25 @@ class _Pages:
         self.width = self.size[0] - 2 * self.left
         self.bottom = self.size[1] - self.top
         self.pages: list[Image.Image] = []
+        self.regions: list[list[Region]] = []
         self.y = 0
         self.new_page()
+        self.mark()
 
     def new_page(self) -> None:
         self.pages.append(Image.new("L", self.size, 255))
+        self.regions.append([])
         self.y = self.top
+
+    def mark(self) -> None:
+        """Where the next table's region starts (its section heading), if on the same page."""
+        self.heading = (len(self.pages), self.y)
+
+    def done(self) -> list[Image.Image]:
+        """The pages, each with the regions of the tables printed on it in ``info["tables"]``."""
+        for page, regions in zip(self.pages, self.regions, strict=True):
+            page.info["tables"] = regions
+        return self.pages
 
     @property
     def draw(self) -> ImageDraw.ImageDraw:
@@ -132,6 +155,7 @@ class _Pages:
                 heights[covered[-1]] += need - have
         if self.y + sum(heights.values()) > self.bottom:
             self.new_page()
+        heading_top = self.heading[1] if self.heading[0] == len(self.pages) else self.y
         ys = {}
         y = self.y
         for r in rows:
@@ -155,6 +179,8 @@ class _Pages:
                 ty += line_h
             if style.ruled:
                 draw.rectangle((x0, y0, x1, y1), outline=0, width=style.line_px)
+        bounds = tuple(ys[r] for r in rows) + (end,)
+        self.regions[-1].append(Region(layout.name, (self.left, heading_top, xs[-1], end), bounds))
         self.y = end + self.pt(10)
 
 
@@ -177,6 +203,7 @@ def print_pages(
     texts = _prose(values, agency, year, None)
     layouts = {layout.name: layout for layout in table_layouts(values, template)}
     for section in SECTIONS:
+        pages.mark()
         pages.paragraph(f"{section.id}、{section.title}", style.body_pt)
         pages.paragraph(texts[section.id], style.body_pt)
         layout = layouts.get(section.id)
@@ -185,13 +212,14 @@ def print_pages(
         if section.id == "三" and break_table3_at is not None:
             pages.table(layout, range(break_table3_at))
             pages.new_page()
+            pages.mark()
             pages.table(layout, range(break_table3_at, layout.n_rows))
         else:
             pages.table(layout, range(layout.n_rows))
     pages.paragraph(agency, style.body_pt)
     if published_on is not None:
         pages.paragraph(_date_text(published_on), style.body_pt)
-    return pages.pages
+    return pages.done()
 
 
 def table_only_page(values: Mapping[str, Value], template: str, name: str, style: Print = Print()) -> Image.Image:
@@ -201,7 +229,7 @@ def table_only_page(values: Mapping[str, Value], template: str, name: str, style
     section = next(s for s in SECTIONS if s.id == name)
     pages.paragraph(f"{section.id}、{section.title}", style.body_pt)
     pages.table(layout, range(layout.n_rows))
-    return pages.pages[0]
+    return pages.done()[0]
 
 
 # ---------------------------------------------------------------- what paper and cameras do
@@ -245,70 +273,106 @@ def add_seal(page: Image.Image, *, seed: int = 0) -> Image.Image:
     return Image.fromarray(np.clip(out, 0, 255).astype(np.uint8))
 
 
-def scan(page: Image.Image, *, seed: int = 0, tint: bool = True, jpeg: int = 80) -> Image.Image:
-    """A flatbed scan: a small skew, a touch of blur and noise, a faint paper tint, JPEG compression."""
+def scan(
+    page: Image.Image,
+    *,
+    seed: int = 0,
+    tint: bool = True,
+    jpeg: int = 80,
+    blur: float | None = None,
+    noise: float = 5.0,
+    upside_down: bool = False,
+) -> Image.Image:
+    """A flatbed scan: a small skew, a touch of blur (``blur`` px, drawn when None) and noise, a faint paper
+    tint, JPEG compression; ``upside_down``: the sheet was fed the wrong way round."""
     rng = np.random.default_rng(seed)
     img = _rgb(page).astype(np.float32)
     if tint:
         img *= np.array([1.0, 0.97, 0.90], np.float32) * rng.uniform(0.93, 1.0)
     h, w = img.shape[:2]
-    angle = rng.uniform(-1.2, 1.2)
+    angle = rng.uniform(-1.2, 1.2) + (180 if upside_down else 0)
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     img = cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=(250, 248, 240))
-    img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.4, 0.8))
-    img += rng.normal(0, 5, img.shape).astype(np.float32)
+    img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.4, 0.8) if blur is None else blur)
+    img += rng.normal(0, noise, img.shape).astype(np.float32)
     return _jpeg(Image.fromarray(np.clip(img, 0, 255).astype(np.uint8)), jpeg)
 
 
-def photo(
-    page: Image.Image, *, seed: int = 0, long_side: int = 1280, crop: tuple[float, float] | None = None
-) -> Image.Image:
-    """A phone photo of the page as Telegram delivers it: the sheet on a desk, seen at an angle (perspective),
-    turned a little, unevenly lit, slightly out of focus, scaled to ``long_side`` px and JPEG-compressed.
-    ``crop`` = (top, bottom) as page-height fractions photographs only that band of the page."""
-    rng = np.random.default_rng(seed)
+@dataclass(frozen=True)
+class Shot:
+    """How a phone photographs printed paper, and how Telegram delivers the photo (JPEG, ``long_side`` px).
+
+    The camera frames ``region`` of the page (the whole page by default) so that it spans ``fill`` of the
+    frame (4:3, turned to suit the region); the page lies on a desk, and what the frame shows beyond the
+    page is desk."""
+
+    seed: int = 0  # the directions: which corners the perspective pulls, where the light falls from
+    long_side: int = 1280
+    fill: float = 0.8
+    tilt: float = 0.05  # how far each page corner moves in perspective, as a share of the page's side
+    turn: float = 0.0  # degrees the phone is turned
+    quarter: int = 0  # quarter turns (counter-clockwise) the photo arrives in: a phone held sideways
+    curl: float = 0.0  # the sheet bows: a row's middle is displaced by this share of the page height
+    blur: float = 0.6  # Gaussian sigma in delivered pixels: focus and a shaking hand
+    noise: float = 4.0
+    light: float = 0.18  # brightness falling off across the frame
+    shadow: float = 0.0  # a soft shadow (the phone, a hand) this much darker
+    jpeg: int = 82
+
+
+def shoot(page: Image.Image, shot: Shot, region: tuple[int, int, int, int] | None = None) -> Image.Image:
+    """``page`` photographed as ``shot`` says, framing ``region`` (page pixels: x0, y0, x1, y1)."""
+    rng = np.random.default_rng(shot.seed)
     sheet = _rgb(page)
-    if crop is not None:
-        h = sheet.shape[0]
-        sheet = sheet[int(crop[0] * h) : int(crop[1] * h)]
-    sh, sw = sheet.shape[:2]
-    scale = 2600 / max(sh, sw)  # work at a high resolution, then downscale like the phone and Telegram do
-    sheet = cv2.resize(sheet, (round(sw * scale), round(sh * scale)), interpolation=cv2.INTER_AREA)
-    sh, sw = sheet.shape[:2]
-    canvas_w, canvas_h = int(sw * 1.25), int(sh * 1.2)
-    desk = np.array([rng.integers(90, 160), rng.integers(80, 140), rng.integers(60, 120)], np.float32)
-    canvas = np.empty((canvas_h, canvas_w, 3), np.float32)
-    canvas[:] = desk
-    jitter = 0.05
-    ox, oy = (canvas_w - sw) / 2, (canvas_h - sh) / 2
-    src = np.float32([[0, 0], [sw, 0], [sw, sh], [0, sh]])
-    dst = np.float32(
-        [
-            [ox + rng.uniform(-jitter, jitter) * sw, oy + rng.uniform(-jitter, jitter) * sh],
-            [ox + sw + rng.uniform(-jitter, jitter) * sw, oy + rng.uniform(-jitter, jitter) * sh],
-            [ox + sw + rng.uniform(-jitter, jitter) * sw, oy + sh + rng.uniform(-jitter, jitter) * sh],
-            [ox + rng.uniform(-jitter, jitter) * sw, oy + sh + rng.uniform(-jitter, jitter) * sh],
-        ]
-    )
-    angle = math.radians(rng.uniform(-6, 6))
-    centre = np.float32([canvas_w / 2, canvas_h / 2])
+    h, w = sheet.shape[:2]
+    corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    moved = corners + rng.uniform(-shot.tilt, shot.tilt, (4, 2)).astype(np.float32) * np.float32([w, h])
+    angle = math.radians(shot.turn)
     rot = np.float32([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]])
-    dst = (dst - centre) @ rot.T + centre
-    m = cv2.getPerspectiveTransform(src, dst.astype(np.float32))
-    warped = cv2.warpPerspective(sheet.astype(np.float32), m, (canvas_w, canvas_h), flags=cv2.INTER_LINEAR)
-    mask = cv2.warpPerspective(np.ones((sh, sw), np.float32), m, (canvas_w, canvas_h))[..., None]
-    img = warped * mask + canvas * (1 - mask)
-    # Light falls off towards one corner; paper under a lamp is warm.
-    yy, xx = np.mgrid[0:canvas_h, 0:canvas_w].astype(np.float32)
+    centre = np.float32([w / 2, h / 2])
+    to_desk = cv2.getPerspectiveTransform(corners, ((moved - centre) @ rot.T + centre).astype(np.float32))
+    x0, y0, x1, y1 = region or (0, 0, w, h)
+    seen = cv2.perspectiveTransform(np.float32([[[x0, y0], [x1, y0], [x1, y1], [x0, y1]]]), to_desk)[0]
+    (bx0, by0), (bx1, by1) = seen.min(axis=0), seen.max(axis=0)
+    landscape = bx1 - bx0 > by1 - by0
+    out_w, out_h = (shot.long_side, shot.long_side * 3 // 4) if landscape else (shot.long_side * 3 // 4, shot.long_side)
+    scale = min(out_w * shot.fill / (bx1 - bx0), out_h * shot.fill / (by1 - by0))
+    cx, cy = (bx0 + bx1) / 2, (by0 + by1) / 2
+    ss = 2  # drawn at twice the size, then scaled down as the phone does
+    to_frame = np.float64([[scale * ss, 0, (out_w / 2 - cx * scale) * ss], [0, scale * ss, (out_h / 2 - cy * scale) * ss], [0, 0, 1]])
+    back = np.linalg.inv(to_frame @ to_desk).astype(np.float32)
+    vv, uu = np.mgrid[0 : out_h * ss, 0 : out_w * ss].astype(np.float32)
+    den = back[2, 0] * uu + back[2, 1] * vv + back[2, 2]
+    px = (back[0, 0] * uu + back[0, 1] * vv + back[0, 2]) / den
+    py = (back[1, 0] * uu + back[1, 1] * vv + back[1, 2]) / den
+    # A bowed sheet: print is displaced along y most in the middle of the page's width, more further down.
+    py -= (shot.curl * h * np.sin(np.pi * np.clip(px / w, 0, 1)) * (0.5 + 0.5 * np.clip(py / h, 0, 1))).astype(np.float32)
+    desk = (int(rng.integers(90, 160)), int(rng.integers(80, 140)), int(rng.integers(60, 120)))
+    img = cv2.remap(sheet, px, py, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=desk)
+    img = cv2.GaussianBlur(img, (0, 0), max(0.3, shot.blur * ss))
+    img = cv2.resize(img, (out_w, out_h), interpolation=cv2.INTER_AREA).astype(np.float32)
+    img *= np.array([1.0, 0.97, 0.92], np.float32)  # paper under a lamp is warm
+    hh, ww = img.shape[:2]
+    yy, xx = np.mgrid[0:hh, 0:ww].astype(np.float32)
     gx, gy = rng.uniform(-1, 1, 2)
-    light = 1.0 - 0.18 * ((xx / canvas_w - 0.5) * gx + (yy / canvas_h - 0.5) * gy + 0.5)
-    img *= light[..., None] * np.array([1.0, 0.97, 0.92], np.float32)
-    img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.8, 1.6))
-    img += rng.normal(0, 4, img.shape).astype(np.float32)
-    img = np.clip(img, 0, 255).astype(np.uint8)
-    k = long_side / max(canvas_w, canvas_h)
-    img = cv2.resize(img, (round(canvas_w * k), round(canvas_h * k)), interpolation=cv2.INTER_AREA)
-    return _jpeg(Image.fromarray(img), 82)
+    light = 1.0 - shot.light * ((xx / ww - 0.5) * gx + (yy / hh - 0.5) * gy + 0.5)
+    if shot.shadow:
+        sx, sy = rng.uniform(0, ww), rng.uniform(0, hh)
+        radius = rng.uniform(0.2, 0.5) * max(ww, hh)
+        light *= 1.0 - shot.shadow * np.exp(-(((xx - sx) ** 2 + (yy - sy) ** 2) / (2 * radius**2)))
+    img *= light[..., None]
+    img += rng.normal(0, shot.noise, img.shape).astype(np.float32)
+    img = np.rot90(np.clip(img, 0, 255).astype(np.uint8), shot.quarter)
+    return _jpeg(Image.fromarray(np.ascontiguousarray(img)), shot.jpeg)
+
+
+def photo(page: Image.Image, *, seed: int = 0, long_side: int = 1280) -> Image.Image:
+    """A phone photo of the whole page as Telegram delivers it: the sheet on a desk, seen at an angle
+    (perspective), turned a little, unevenly lit, slightly out of focus, scaled to ``long_side`` px and
+    JPEG-compressed."""
+    rng = np.random.default_rng(seed)
+    shot = Shot(seed=seed, long_side=long_side, turn=float(rng.uniform(-6, 6)), blur=float(rng.uniform(0.4, 0.8)))
+    return shoot(page, shot)
 
 
 def _jpeg(img: Image.Image, quality: int) -> Image.Image:
