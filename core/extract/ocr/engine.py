@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -68,16 +69,30 @@ class Recogniser:
         self.number_mask = np.full(len(self.chars), -np.inf, np.float32)
         self.number_mask[number_ids] = 0.0
 
-    def read(self, crops: list[np.ndarray]) -> list[Reading]:
+    def read(self, crops: list[np.ndarray], settled: Callable[[Reading], bool] | None = None) -> list[Reading]:
         """Read grey-scale line crops (dark text on light paper, a few pixels of paper around the text).
 
         Every crop is read small first, which takes less than half the time; whatever does not come out
-        confident (a blurred digit, a thin character the small reading lost) is read again at full height."""
+        confident (a blurred digit, a thin character the small reading lost) is read again at full height,
+        unless ``settled`` says the small reading is good enough for its use (a label the template knows)."""
         out = self._run(crops, SHORT_HEIGHT)
-        again = [i for i, r in enumerate(out) if not _confident(r)]
+        again = [i for i, r in enumerate(out) if not _confident(r) and not (settled and settled(r))]
         for i, r in zip(again, self._run([crops[i] for i in again], HEIGHT), strict=True):
             if r.text and (not out[i].text or r.confidence >= out[i].confidence):
                 out[i] = r
+        return out
+
+    def plausibility(self, crops: list[np.ndarray]) -> list[float]:
+        """How much each crop looks like print the model knows, 0–1: the mean probability of the
+        characters it reads (a single character counts half). Turned or mirrored print reads as unsure
+        fragments or nothing (core.extract.ocr.orient)."""
+        out = []
+        for crop in crops:
+            probs = self.session.run(None, {self.input: _normalise(crop, SHORT_HEIGHT)[None]})[0][0]
+            best = probs.argmax(axis=1)
+            emitted = best != 0
+            n = int(emitted.sum())
+            out.append(float(probs[emitted, best[emitted]].mean()) * min(1.0, n / 2) if n else 0.0)
         return out
 
     def _run(self, crops: list[np.ndarray], height: int) -> list[Reading]:

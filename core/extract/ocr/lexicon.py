@@ -13,6 +13,7 @@ from functools import cache
 
 from rapidfuzz import fuzz, process
 
+from core.extract.ocr.engine import EMPTY_BRACKETS
 from core.templates import TEMPLATES
 
 # Printed in the national tables but not a template label: table 三's column group and table 二's
@@ -20,6 +21,7 @@ from core.templates import TEMPLATES
 _PRINTED = ("法人或其他组织", "信息内容")
 _MIN_SCORE = 75.0
 _MARGIN = 8.0  # over the runner-up
+_KNOWN_SCORE = 90.0
 
 
 @cache
@@ -59,6 +61,21 @@ def _snap(text: str, choices: tuple[str, ...]) -> str:
 def cell_label(text: str) -> str:
     """A table cell's text, or the template label it was printed as."""
     return _snap(text, _cell_labels())
+
+
+def known(text: str) -> bool:
+    """Whether a line reads as (a line of) a label or heading the format prints, closely enough that a
+    sharper reading would change nothing that matters: it is snapped to that label anyway."""
+    flat = "".join(text.split())
+    if len(flat) < 3 or EMPTY_BRACKETS.search(flat):
+        return False
+    found = process.extractOne(flat, _known_lines(), scorer=fuzz.partial_ratio, score_cutoff=_KNOWN_SCORE)
+    return found is not None
+
+
+@cache
+def _known_lines() -> tuple[str, ...]:
+    return tuple("".join(x.split()) for x in (*_cell_labels(), *_headings()))
 
 
 def heading(text: str) -> str:

@@ -1,9 +1,10 @@
 """A photo or a scanned page → a flat, upright, evenly lit page image ready for reading.
 
-Steps: find the sheet of paper in a photo and undo the perspective (a scan is the sheet already); scale to
-a fixed page width (a 1280 px phone photo's 6–7 pt table print is upscaled on the way); keep the red
-channel, in which the red 公章 and a yellowish paper tint both vanish while black print stays black; divide
-by the estimated paper brightness (uneven lighting, tint); straighten the remaining skew; binarise.
+Steps: find the sheet of paper in a photo and undo the perspective (a scan is the sheet already); keep the
+red channel, in which the red 公章 and a yellowish paper tint both vanish while black print stays black;
+divide by the estimated paper brightness (uneven lighting, tint); turn it upright (core.extract.ocr.orient);
+scale to a fixed page width (a 1280 px phone photo's 6–7 pt table print is upscaled on the way); straighten
+the remaining skew; binarise.
 """
 
 from __future__ import annotations
@@ -13,8 +14,12 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from core.extract.ocr.orient import quarter_turns
+from core.extract.ocr.rectify import rectify
+
 WIDTH = 1654  # an A4 page at 200 dpi
 _FIND_SIDE = 800  # the sheet is looked for in a copy this large
+_EDGE = 0.01  # a sheet corner this close to the frame's edge (share of its long side) is the frame's
 _SKEW_RANGE = 4.0  # degrees either way; a sheet photographed more askew is found by its outline
 _SKEW_STEP = 0.2
 
@@ -31,15 +36,17 @@ def prepare(image: np.ndarray, number: int) -> Page:
     sheet = _find_sheet(image)
     if sheet is None:
         sheet = image
-    h, w = sheet.shape[:2]
-    scale = WIDTH / w
-    sheet = cv2.resize(
-        sheet, (WIDTH, max(1, round(h * scale))), interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
-    )
     gray = _flatten(sheet[:, :, 2])  # OpenCV's BGR: index 2 is red
+    turns = quarter_turns(gray, _binarise(gray))
+    if turns:
+        gray = np.ascontiguousarray(np.rot90(gray, turns))
+    h, w = gray.shape
+    scale = WIDTH / w
+    gray = cv2.resize(gray, (WIDTH, max(1, round(h * scale))), interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
     angle = _skew(gray)
     if abs(angle) > _SKEW_STEP / 2:
         gray = _rotate(gray, angle)
+    gray = rectify(gray, _binarise(gray))
     return Page(number, gray, _binarise(gray))
 
 
@@ -70,7 +77,11 @@ def _find_sheet(image: np.ndarray) -> np.ndarray | None:
         if area < 0.85 * rect[1][0] * rect[1][1]:
             return None
         quad = cv2.boxPoints(rect)
-    corners = _order(np.asarray(quad, np.float32).reshape(4, 2) / k)
+    inside = np.asarray(quad, np.float32).reshape(4, 2)
+    margin = _EDGE * max(small.shape[:2])
+    if (inside.min(axis=0) < margin).any() or (inside > np.float32(small.shape[1::-1]) - margin).any():
+        return None  # the sheet runs out of the frame: its outline here is partly the frame's (core.extract.ocr.rectify)
+    corners = _order(inside / k)
     tl, tr, br, bl = corners
     width = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
     height = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2

@@ -15,7 +15,7 @@ import numpy as np
 
 from core.extract.ocr.engine import EMPTY_BRACKETS, Reading, recogniser
 from core.extract.ocr.grid import Box, Grid, Piece, aligned, ruled
-from core.extract.ocr.lexicon import block_title, cell_label, heading
+from core.extract.ocr.lexicon import block_title, cell_label, heading, known
 from core.extract.ocr.page import Page
 from core.model import Block, GridCell, Location, Paragraph, SourceKind, Table
 
@@ -79,11 +79,11 @@ def _table(page: Page, ink: np.ndarray, grid: Grid, kind: SourceKind, index: int
         for b in line_boxes[i]:
             crops.append(_crop(page.gray, b))
             owners.append(i)
-    readings = recogniser().read(crops) if crops else []
+    readings = recogniser().read(crops, settled=lambda r: known(r.text)) if crops else []
     texts: dict[int, list[Reading]] = {}
     for owner, reading in zip(owners, readings, strict=True):
         box = line_boxes[owner][len(texts.get(owner, []))]
-        texts.setdefault(owner, []).append(_slash(_filled(reading), ink, box))
+        texts.setdefault(owner, []).append(_minus(_slash(_filled(reading), ink, box), ink, box))
     owner_at: dict[tuple[int, int], int] = {}
     for i, cell in enumerate(grid.cells):
         for r in range(cell.row, cell.row + cell.rowspan):
@@ -156,6 +156,31 @@ def _slash(reading: Reading, ink: np.ndarray, box: Box) -> Reading:
         return Reading("/", reading.confidence, tuple(a for a in ("1", *reading.alternatives) if a != "/"))
     if reading.text == "/":
         return Reading("1", reading.confidence * 0.5, ("/",))
+    return reading
+
+
+def _minus(reading: Reading, ink: np.ndarray, box: Box) -> Reading:
+    """A minus sign (本年增/减 −3) is a short thin dash that the recogniser drops at small sizes: a
+    figure read without it whose print starts with a level dash at the digits' mid-height had one."""
+    if not re.fullmatch(r"\d[\d,.]*", reading.text):
+        return reading
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink[box.y0 : box.y1, box.x0 : box.x1], connectivity=8)
+    marks = sorted((s for s in stats[1:count] if s[4] >= 3), key=lambda s: int(s[0]))
+    if len(marks) < 2:
+        return reading
+    dash, digits = marks[0], marks[1:]
+    top = min(int(s[1]) for s in digits)
+    height = max(int(s[1] + s[3]) for s in digits) - top
+    x, y, w, h = (int(v) for v in dash[:4])
+    middle = y + h / 2
+    if (
+        w >= 1.5 * h
+        and h <= 0.3 * height
+        and w <= height
+        and top + 0.3 * height <= middle <= top + 0.75 * height
+        and x + w <= int(digits[0][0])
+    ):
+        return Reading("-" + reading.text, reading.confidence, (reading.text, *reading.alternatives))
     return reading
 
 
