@@ -104,3 +104,26 @@ def test_a_caption_names_the_agency_and_year_a_photo_lacks():
     report.year = None
     apply_caption(report, "定海区 2023年 年报")
     assert (report.agency, report.year) == ("定海区", 2023)
+
+
+def test_a_caption_overrides_what_an_untitled_photo_was_guessed_to_be():
+    """A photo of a later page prints no title: its agency was guessed from an organisation-like line and
+    its year from a date; the caption the user wrote wins. A printed title would win over the caption."""
+    report = parsed_report()
+    report.title = None
+    report.agency = report.short_name = "行政服务中心"
+    report.year = 2021
+    apply_caption(report, "白鹤街道 2023年")
+    assert (report.agency, report.short_name, report.year) == ("白鹤街道", "白鹤街道", 2023)
+
+    titled = parsed_report()
+    printed = (titled.agency, titled.year)
+    assert titled.title
+    apply_caption(titled, "白鹤街道 2023年")
+    assert (titled.agency, titled.year) == printed
+
+    briefer = parsed_report("舟山市定海区财政局")
+    briefer.title = None
+    apply_caption(briefer, "定海区财政局 2020年")
+    full = "舟山市定海区财政局"
+    assert briefer.agency == full  # the caption names the same agency: the fuller printed name stays

@@ -2,7 +2,7 @@
 
 Several photos (a Telegram album) become one image-only PDF, a page per photo, read like a scanned
 report. A photo of a table rarely shows the report's title, so the agency and year can come from the
-caption ("定海区 2023年"); what the pages print wins over the caption.
+caption ("定海区 2023年"); a title the pages print wins over the caption.
 """
 
 from __future__ import annotations
@@ -38,15 +38,21 @@ def bundle(images: list[bytes]) -> bytes:
 
 
 def apply_caption(report: ParsedReport, caption: str | None) -> None:
-    """Fill the agency and year the pages did not print from the caption ("定海区 2023年")."""
+    """The agency and year from the caption ("定海区 2023年"). A printed title wins over the caption; without
+    one (a photo of a page from the middle of the report) the parser's agency and year are guesses from
+    the page's other lines (an organisation-like label, a date), and the caption, written by the user for
+    this, wins over them unless it names the same agency more briefly."""
     if not caption:
         return
+    titled = report.title is not None
     year = _YEAR.search(caption)
-    if report.year is None and year:
+    if year and (report.year is None or not titled):
         report.year = int(year[1])
     name = _NOISE.sub("", _YEAR.sub("", caption))
-    if report.agency is None and len(name) >= 2:
-        report.agency = report.short_name = name
+    if len(name) < 2 or (report.agency and (titled or name in report.agency)):
+        return
+    report.agency = report.short_name = name
+    report.region = None  # it was read from the guessed agency
 
 
 async def ingest_photos(
