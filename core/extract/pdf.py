@@ -177,7 +177,7 @@ class _Reader:
         if not chars and _scanned(page):  # a page with no text layer: read its pixels
             from core.extract.ocr.pages import read_pdf_page
 
-            scanned = read_pdf_page(page, number, self.pages, self.tables)
+            scanned = read_pdf_page(page, number, self.pages, self.tables, self.blocks)
             self.tables += sum(1 for b in scanned if isinstance(b, Table))
             self.blocks.extend(scanned)
             return

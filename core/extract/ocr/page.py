@@ -20,7 +20,8 @@ from core.extract.ocr.rectify import rectify
 WIDTH = 1654  # an A4 page at 200 dpi
 _FIND_SIDE = 800  # the sheet is looked for in a copy this large
 _EDGE = 0.01  # a sheet corner this close to the frame's edge (share of its long side) is the frame's
-_SKEW_RANGE = 4.0  # degrees either way; a sheet photographed more askew is found by its outline
+_SKEW_RANGE = 12.0  # degrees either way: a phone held askew over a table, its sheet's outline out of view
+_SKEW_COARSE = 1.0
 _SKEW_STEP = 0.2
 
 
@@ -120,21 +121,22 @@ def _binarise(gray: np.ndarray) -> np.ndarray:
 
 def _skew(gray: np.ndarray) -> float:
     """The angle (degrees) that makes text lines and table rules horizontal: the rotation whose row
-    profile of ink is the most peaked."""
+    profile of ink is the most peaked, searched coarsely over the whole range and then finely."""
     ink = _binarise(gray)
     h, w = ink.shape
     k = 600 / max(h, w)
     small = cv2.resize(ink, (max(1, round(w * k)), max(1, round(h * k))), interpolation=cv2.INTER_AREA)
     if small.sum() == 0:
         return 0.0
-    best, best_score = 0.0, -1.0
-    for angle in np.arange(-_SKEW_RANGE, _SKEW_RANGE + 1e-9, _SKEW_STEP):
-        rotated = _rotate(small, float(angle), fill=0) if angle else small
+
+    def score(angle: float) -> float:
+        rotated = _rotate(small, angle, fill=0) if angle else small
         profile = rotated.sum(axis=1, dtype=np.float64)
-        score = float(np.square(np.diff(profile)).sum())
-        if score > best_score:
-            best, best_score = float(angle), score
-    return best
+        return float(np.square(np.diff(profile)).sum())
+
+    coarse = max(np.arange(-_SKEW_RANGE, _SKEW_RANGE + 1e-9, _SKEW_COARSE), key=lambda a: score(float(a)))
+    fine = np.arange(coarse - _SKEW_COARSE, coarse + _SKEW_COARSE + 1e-9, _SKEW_STEP)
+    return float(max(fine, key=lambda a: score(float(a))))
 
 
 def _rotate(image: np.ndarray, angle: float, fill: int = 255) -> np.ndarray:

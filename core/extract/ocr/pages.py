@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 from core import progress
+from core.extract.ocr import overlap
 from core.extract.ocr.load import image_frames, render_pdf_page
 from core.extract.ocr.page import prepare
 from core.extract.ocr.reader import read_page
@@ -27,12 +28,15 @@ def read_image(image: np.ndarray, number: int, kind: SourceKind, first_table: in
 
 def read_images(images: Iterable[np.ndarray], kind: SourceKind, count: int) -> list[Block]:
     """Blocks of ``count`` page images, in order, reporting progress page by page."""
-    blocks: list[Block] = []
+    pages: list[list[Block]] = []
+    tables = 0
     for number, image in enumerate(images, start=1):
         if count > 1:
             progress.report(f"正在识别第 {number}/{count} 页…")
-        blocks += read_image(image, number, kind, sum(1 for b in blocks if isinstance(b, Table)))
-    return blocks
+        pages.append(read_image(image, number, kind, tables))
+        tables += sum(1 for b in pages[-1] if isinstance(b, Table))
+    overlap.join(pages)
+    return [block for page in pages for block in page]
 
 
 def read_image_file(data: bytes, name: str, settings: Settings) -> Document:
@@ -44,7 +48,10 @@ def read_image_file(data: bytes, name: str, settings: Settings) -> Document:
     return Document(kind="photo", blocks=blocks)
 
 
-def read_pdf_page(page: object, number: int, pages: int, first_table: int) -> list[Block]:
-    """A PDF page without a text layer (an open ``pypdfium2.PdfPage``), rendered at 200 dpi and read."""
+def read_pdf_page(page: object, number: int, pages: int, first_table: int, before: Sequence[Block] = ()) -> list[Block]:
+    """A PDF page without a text layer (an open ``pypdfium2.PdfPage``), rendered at 200 dpi and read;
+    ``before``: the blocks of the pages before it (a table photographed in parts continues there)."""
     progress.report(f"正在识别第 {number}/{pages} 页…")
-    return read_image(render_pdf_page(page, number), number, "scan", first_table)
+    blocks = read_image(render_pdf_page(page, number), number, "scan", first_table)
+    overlap.continue_from(before, blocks)
+    return blocks
