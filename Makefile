@@ -13,6 +13,10 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@# rapidocr-onnxruntime requires opencv-python, which links libGL (absent on servers); both builds install the
+	@# same cv2 package, so the GUI one is removed and the headless one laid back over what it took.
+	$(BIN)/python -m pip uninstall --quiet --disable-pip-version-check -y opencv-python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps opencv-python-headless
 	@touch $(STAMP)
 
 run: install

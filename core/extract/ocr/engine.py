@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
+from importlib.metadata import distribution
 
 import cv2
 import numpy as np
@@ -58,7 +58,8 @@ class Recogniser:
         # Idle threads wait instead of spinning: on a shared 2-core machine spinning took 60% more CPU and
         # twice the wall time (2 scanned pages: 22 s → 12 s at a load of 4).
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        path = files("rapidocr_onnxruntime").joinpath(_MODEL)
+        # Located, not imported: rapidocr's own code (and the GUI OpenCV it asks for) is never loaded.
+        path = distribution("rapidocr-onnxruntime").locate_file(f"rapidocr_onnxruntime/{_MODEL}")
         self.session = ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
         meta = self.session.get_modelmeta().custom_metadata_map
         self.chars = ["", *meta["character"].splitlines(), " "]  # CTC blank first, space last
