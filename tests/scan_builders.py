@@ -371,7 +371,7 @@ def photo(page: Image.Image, *, seed: int = 0, long_side: int = 1280) -> Image.I
     (perspective), turned a little, unevenly lit, slightly out of focus, scaled to ``long_side`` px and
     JPEG-compressed."""
     rng = np.random.default_rng(seed)
-    shot = Shot(seed=seed, long_side=long_side, turn=float(rng.uniform(-6, 6)), blur=float(rng.uniform(0.4, 0.8)))
+    shot = Shot(seed=seed, long_side=long_side, turn=float(rng.uniform(-6, 6)), blur=float(rng.uniform(0.33, 0.66)))
     return shoot(page, shot)
 
 

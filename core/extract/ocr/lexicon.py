@@ -22,6 +22,7 @@ _PRINTED = ("法人或其他组织", "信息内容")
 _MIN_SCORE = 75.0
 _MARGIN = 8.0  # over the runner-up
 _KNOWN_SCORE = 90.0
+_FILL_SCORE = 50.0  # a gap in a header is filled only with a label the text still resembles
 
 
 @cache
@@ -110,3 +111,45 @@ def block_title(text: str, below: list[str]) -> str | None:
         if len(owners) == 1:
             return owners[0]
     return None
+
+
+@cache
+def _column_runs() -> tuple[tuple[str, ...], ...]:
+    """Each block's column labels in printed order, over both formats."""
+    runs = (tuple(c.label for c in block.columns) for t in TEMPLATES.values() for table in t.tables for block in table.blocks)
+    return tuple(dict.fromkeys(run for run in runs if len(run) >= 3))
+
+
+def fill_header(texts: list[str]) -> list[str]:
+    """A header row's texts, with labels read too badly to snap (社会公益组织 as 社会公益维, 总计 as eit)
+    replaced by the labels the format prints there: a gap between two snapped labels of one block whose
+    distance in the row is their distance in the block's column order (table 四 prints its five columns
+    three times over), or a label just past the end of three or more snapped ones that it still resembles."""
+    out = list(texts)
+    flat = ["".join(t.split()) for t in texts]
+    known = set(_cell_labels())
+    for run in _column_runs():
+        n = len(run)
+        at = {label: i for i, label in enumerate(run)}
+        placed = [(k, at[t]) for k, t in enumerate(flat) if t in at]
+        for (i, a), (j, b) in zip(placed, placed[1:], strict=False):
+            if 2 <= j - i < n and (b - a) % n == j - i:
+                for k in range(i + 1, j):
+                    if flat[k] not in known:
+                        out[k] = flat[k] = run[(a + k - i) % n]
+        placed = [(k, at[t]) for k, t in enumerate(flat) if t in at]
+        for edge in (1, -1):  # past the last snapped label, then before the first
+            seq = placed if edge == 1 else [(len(flat) - 1 - k, n - 1 - a) for k, a in reversed(placed)]
+            ordered = flat if edge == 1 else flat[::-1]
+            streak = 1
+            for (i, a), (j, b) in zip(seq, seq[1:], strict=False):
+                streak = streak + 1 if (j, b) == (i + 1, a + 1) else 1
+            if not seq or streak < 3:
+                continue
+            k, a = seq[-1][0] + 1, seq[-1][1] + 1
+            if k < len(ordered) and a < n and ordered[k] and ordered[k] not in known:
+                guess = run[a] if edge == 1 else run[n - 1 - a]
+                if fuzz.ratio(ordered[k], guess) >= _FILL_SCORE:
+                    target = k if edge == 1 else len(flat) - 1 - k
+                    out[target] = flat[target] = guess
+    return out

@@ -15,7 +15,7 @@ import numpy as np
 
 from core.extract.ocr.engine import EMPTY_BRACKETS, Reading, recogniser
 from core.extract.ocr.grid import Box, Grid, Piece, aligned, ruled
-from core.extract.ocr.lexicon import block_title, cell_label, heading, known
+from core.extract.ocr.lexicon import block_title, cell_label, fill_header, heading, known
 from core.extract.ocr.page import Page
 from core.model import Block, GridCell, Location, Paragraph, SourceKind, Table
 
@@ -114,6 +114,9 @@ def _table(page: Page, ink: np.ndarray, grid: Grid, kind: SourceKind, index: int
             c += width
         rows.append(row)
     _name_blocks(rows)
+    for row in rows:
+        for cell, text in zip(row, fill_header([c.text for c in row]), strict=True):
+            cell.text = text
     return Table(index=index, rows=rows, page=page.number)
 
 
