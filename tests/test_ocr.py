@@ -104,17 +104,18 @@ def test_lone_slash_is_not_read_as_one():
     assert report.value("review.corrected") is None
 
 
-def test_unruled_table_is_read_from_text_alignment():
-    """Table 二 printed without ruling: the 第二十条第（一）项 block's rows and columns come from how its
-    figures line up under its header."""
+@pytest.mark.parametrize("template", ["2019", "2021"])
+def test_unruled_tables_are_read_from_text_alignment(template):
+    """The whole report printed without ruling: table 二's blocks (2021: four, three of one column each),
+    table 三 with its labels wrapped beside their figures, table 四 with its headers wrapped over two lines
+    and its two header levels over five columns each — placed from how the text lines up."""
     from scan_builders import Print
 
-    values = consistent_values("2021", seed=36)
-    page = print_pages(values, "2021", style=Print(ruled=False))[0]
-    report = read_report(image_bytes(scan(page, seed=3)), "p1.png")
-    keys = [f"active.{row}.{col}" for row in ("regulations", "normative_docs") for col in ("issued", "repealed", "in_force")]
-    assert "二" in report.tables_found
-    assert _wrong(report, values, keys) == []
+    values = consistent_values(template, seed=36)
+    pages = print_pages(values, template, style=Print(ruled=False, cell_pt=7.0))
+    report = read_report(scanned_pdf([scan(p, seed=3 + i) for i, p in enumerate(pages)]), "unruled.pdf")
+    assert report.tables_found == ["二", "三", "四"]
+    assert _wrong(report, values) == []
 
 
 # ---------------------------------------------------------------- the identities as a second reader

@@ -29,8 +29,8 @@ SHORT_HEIGHT = 32
 _MODEL = "models/ch_PP-OCRv4_rec_infer.onnx"
 _DIGITS = "0123456789"
 _NUMBER_CHARS = set(_DIGITS + ".,-%")
-# What a short printed figure is misread as (11 → n, 0 → o): no table cell prints such a Latin fragment.
-_DIGIT_LOOKALIKES = set("oODQlI|iJzZsSbBgqnuUhHLTtAEG")
+# What a short printed figure is misread as (11 → n, 0 → o or 。): no table cell prints such a fragment.
+_DIGIT_LOOKALIKES = set("oODQlI|iJzZsSbBgqnuUhHLTtAEG。")
 _LOOKALIKE_LEN = 4
 _ALTERNATIVE_MIN = 0.02  # a second reading less likely than this is noise
 _INSERTION_MIN = 0.05  # a character this likely where a blank won may be print the recogniser skipped
@@ -120,6 +120,12 @@ class Recogniser:
             probs = probs / np.maximum(probs.sum(axis=1, keepdims=True), 1e-9)
             best = probs.argmax(axis=1)
             text = self._collapse(best)
+            if text.strip(".,") == "":  # a lone 0 read as 。 or . (never a printed figure): the likeliest digit
+                frame = int(probs[:, self.digit_ids].max(axis=1).argmax())
+                best = best.copy()
+                best[frame] = self.digit_ids[int(probs[frame, self.digit_ids].argmax())]
+                best[best != best[frame]] = 0
+                text = self._collapse(best)
         alternatives = self._alternatives(probs, best, text)
         # The least certain frame, blanks included: a character the recogniser nearly saw makes the line
         # doubtful even when everything it did emit is certain.
@@ -141,12 +147,17 @@ class Recogniser:
         options: dict[str, float] = {}
         chars = list(text)
         emitted = 0
+        # Runners-up only where one can matter: a frame whose best reading has 98% leaves less for any other.
+        runners = np.zeros(len(best), dtype=np.int64)
+        unsure = np.flatnonzero(probs[np.arange(len(best)), best] < 1 - _ALTERNATIVE_MIN)
+        if len(unsure):
+            top = np.argpartition(probs[unsure], -2, axis=1)[:, -2:]  # the top two, in either order
+            top_p = np.take_along_axis(probs[unsure], top, axis=1)
+            runners[unsure] = top[np.arange(len(top)), top_p.argmin(axis=1)]
         for t in range(len(best)):
             row = probs[t]
-            runner = int(np.argpartition(row, -2)[-2])
-            if row[runner] > row[best[t]]:  # argpartition leaves the top two unordered
-                runner = int(best[t])
-            p = float(row[runner])
+            runner = int(runners[t])
+            p = float(row[runner]) if runner != best[t] else 0.0
             if best[t] != 0 and (t == 0 or best[t] != best[t - 1]):
                 pos = emitted
                 emitted += 1

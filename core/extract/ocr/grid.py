@@ -5,8 +5,7 @@ paper regions the rules enclose, so a merged cell is simply a larger region; the
 boundaries are the cells' edges, clustered, and every cell gets its row/column span on that grid, as the
 PDF reader lays pdfplumber's cells on its grid.
 
-An unruled table is a run of text lines cut into several pieces by wide gaps; its columns are the
-clusters of the pieces' centres (see :func:`aligned`).
+Tables without rules are laid out from their text (core.extract.ocr.unruled).
 """
 
 from __future__ import annotations
@@ -128,53 +127,11 @@ def _nearest(bounds: list[float], value: int) -> int:
     return min(range(len(bounds)), key=lambda i: abs(bounds[i] - value))
 
 
-# ---------------------------------------------------------------- unruled tables
-
-
 @dataclass
 class Piece:
-    """A run of text on one line, read."""
+    """A run of text on one line, read (core.extract.ocr.unruled lays them out)."""
 
     box: Box
     text: str
     confidence: float
     alternatives: tuple[str, ...] = ()
-
-
-def aligned(lines: list[list[Piece]]) -> list[list[Piece | None]]:
-    """Lines of pieces → rows of one width: each piece in the column whose centre cluster it belongs to,
-    ``None`` where a row has nothing. The first column holds the row labels (pieces left of every
-    figure column are joined into it)."""
-    centres = sorted((p.box.x0 + p.box.x1) / 2 for line in lines for p in line[1:])
-    if not centres:
-        return [[line[0] if line else None] for line in lines]
-    gap = max(20.0, float(np.median([p.box.height for line in lines for p in line])) * 1.5)
-    columns: list[list[float]] = []
-    for c in centres:
-        if columns and c - columns[-1][-1] <= gap:
-            columns[-1].append(c)
-        else:
-            columns.append([c])
-    middles = [sum(c) / len(c) for c in columns]
-    bounds = [(min(c) - gap / 2, max(c) + gap / 2) for c in columns]
-    rows: list[list[Piece | None]] = []
-    for line in lines:
-        row: list[Piece | None] = [None] * (len(columns) + 1)
-        labels = []
-        for piece in line:
-            centre = (piece.box.x0 + piece.box.x1) / 2
-            slot = next((i for i, (a, b) in enumerate(bounds) if a <= centre <= b), None)
-            if slot is None or (not labels and piece is line[0] and centre < bounds[0][0]):
-                labels.append(piece)
-                continue
-            if row[slot + 1] is None:
-                row[slot + 1] = piece
-            else:
-                best = min(range(len(middles)), key=lambda i: abs(middles[i] - centre))
-                row[best + 1] = row[best + 1] or piece
-        if labels:
-            first = labels[0]
-            box = Box(min(p.box.x0 for p in labels), min(p.box.y0 for p in labels), max(p.box.x1 for p in labels), max(p.box.y1 for p in labels))
-            row[0] = Piece(box, "".join(p.text for p in labels), min(p.confidence for p in labels), first.alternatives)
-        rows.append(row)
-    return rows

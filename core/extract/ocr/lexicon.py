@@ -64,6 +64,22 @@ def cell_label(text: str) -> str:
     return _snap(text, _cell_labels())
 
 
+def is_label(text: str) -> bool:
+    """Whether ``text`` is (or snaps to) a label the format prints in its tables."""
+    snapped = cell_label(text)
+    return "".join(snapped.split()) in _flat_labels()
+
+
+@cache
+def _flat_labels() -> frozenset[str]:
+    return frozenset("".join(x.split()) for x in _cell_labels())
+
+
+def is_block_title(text: str) -> bool:
+    """Whether ``text`` is (or snaps to) the title of one of the format's blocks (第二十条第（五）项)."""
+    return "".join(cell_label(text).split()) in _blocks()
+
+
 def known(text: str) -> bool:
     """Whether a line reads as (a line of) a label or heading the format prints, closely enough that a
     sharper reading would change nothing that matters: it is snapped to that label anyway."""

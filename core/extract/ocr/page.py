@@ -44,11 +44,15 @@ def prepare(image: np.ndarray, number: int) -> Page:
     h, w = gray.shape
     scale = WIDTH / w
     gray = cv2.resize(gray, (WIDTH, max(1, round(h * scale))), interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
-    angle = _skew(gray)
+    ink = _binarise(gray)
+    angle = _skew(ink)
     if abs(angle) > _SKEW_STEP / 2:
         gray = _rotate(gray, angle)
-    gray = rectify(gray, _binarise(gray))
-    return Page(number, gray, _binarise(gray))
+        ink = _binarise(gray)
+    flat = rectify(gray, ink)
+    if flat is not gray:
+        gray, ink = flat, _binarise(flat)
+    return Page(number, gray, ink)
 
 
 def _find_sheet(image: np.ndarray) -> np.ndarray | None:
@@ -119,10 +123,9 @@ def _binarise(gray: np.ndarray) -> np.ndarray:
     return np.where(gray < level, 255, 0).astype(np.uint8)
 
 
-def _skew(gray: np.ndarray) -> float:
+def _skew(ink: np.ndarray) -> float:
     """The angle (degrees) that makes text lines and table rules horizontal: the rotation whose row
     profile of ink is the most peaked, searched coarsely over the whole range and then finely."""
-    ink = _binarise(gray)
     h, w = ink.shape
     k = 600 / max(h, w)
     small = cv2.resize(ink, (max(1, round(w * k)), max(1, round(h * k))), interpolation=cv2.INTER_AREA)

@@ -14,16 +14,16 @@ import cv2
 import numpy as np
 
 from core.extract.ocr.engine import EMPTY_BRACKETS, Reading, recogniser
-from core.extract.ocr.grid import Box, Grid, Piece, aligned, ruled
-from core.extract.ocr.lexicon import block_title, cell_label, fill_header, heading, known
+from core.extract.ocr.grid import Box, Grid, Piece, ruled
+from core.extract.ocr.lexicon import block_title, cell_label, fill_header, known
 from core.extract.ocr.page import Page
-from core.model import Block, GridCell, Location, Paragraph, SourceKind, Table
+from core.extract.ocr.unruled import Line, figure, place
+from core.model import Block, GridCell, Location, SourceKind, Table
 
 _PAD = (8, 4)  # px of paper kept left/right and above/below a line crop: a lone digit needs the room
 _MIN_INK = 12  # pixels: less is dust, not print
 _MARGIN = 0.07  # share of the page height at top and bottom where page numbers sit
 _FURNITURE = re.compile(r"^[\s\-—–_－0-9/第页共Pp.]*$")
-_UNRULED_MIN_ROWS = 2
 _SLASH_SLANT = 0.18  # horizontal drift per pixel down: ~0.3 for a printed "/", below 0.1 for a "1"
 
 
@@ -46,21 +46,12 @@ def read_page(page: Page, kind: SourceKind, first_table: int) -> list[tuple[int,
         b = grid.box
         outside[max(0, b.y0 - 2) : b.y1 + 2, max(0, b.x0 - 2) : b.x1 + 2] = 0
     lines = _lines(outside, Box(0, 0, outside.shape[1], outside.shape[0]))
-    readings = _read_lines(page, lines)
-    run: list[tuple[_Line, list[Piece]]] = []
-    for line, pieces in zip(lines, readings, strict=True):
-        if _furniture(line, pieces, page):
-            continue
-        if len(pieces) >= 3 or (len(pieces) == 2 and _figure(pieces[1].text)):  # a row of an unruled table?
-            run.append((line, pieces))
-            continue
-        placed += _flush(run, page, kind, first_table, placed)
-        run = []
-        text = heading(" ".join(p.text for p in pieces).strip())
-        if text:
-            loc = Location(kind, page=page.number, bbox=line.box.as_list(), confidence=_min_conf(pieces))
-            placed.append((line.box.y0, Paragraph(text, loc)))
-    placed += _flush(run, page, kind, first_table, placed)
+    texts = [
+        Line(line.box, pieces)
+        for line, pieces in zip(lines, _read_lines(page, lines), strict=True)
+        if pieces and not _furniture(line, pieces, page)
+    ]
+    placed += place(texts, page.number, kind, first_table + len(placed))
     placed.sort(key=lambda item: item[0])
     return placed
 
@@ -108,7 +99,7 @@ def _table(page: Page, ink: np.ndarray, grid: Grid, kind: SourceKind, index: int
                 loc.readings = list(lines[0].alternatives)
             width = cell.col + cell.colspan - c
             text = "\n".join(x.text for x in lines)
-            if not _figure(text):
+            if not figure(text):
                 text = cell_label(text)
             row.append(GridCell(text, loc, colspan=width, continued=cell.row < r))
             c += width
@@ -167,22 +158,19 @@ def _minus(reading: Reading, ink: np.ndarray, box: Box) -> Reading:
     figure read without it whose print starts with a level dash at the digits' mid-height had one."""
     if not re.fullmatch(r"\d[\d,.]*", reading.text):
         return reading
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink[box.y0 : box.y1, box.x0 : box.x1], connectivity=8)
-    marks = sorted((s for s in stats[1:count] if s[4] >= 3), key=lambda s: int(s[0]))
-    if len(marks) < 2:
+    mask = ink[box.y0 : box.y1, box.x0 : box.x1]
+    runs = _runs(np.count_nonzero(mask, axis=0) > 0, gap=0)  # runs of ink columns: the dash comes first
+    if len(runs) < 2:
         return reading
-    dash, digits = marks[0], marks[1:]
-    top = min(int(s[1]) for s in digits)
-    height = max(int(s[1] + s[3]) for s in digits) - top
-    x, y, w, h = (int(v) for v in dash[:4])
-    middle = y + h / 2
-    if (
-        w >= 1.5 * h
-        and h <= 0.3 * height
-        and w <= height
-        and top + 0.3 * height <= middle <= top + 0.75 * height
-        and x + w <= int(digits[0][0])
-    ):
+    (x0, x1), digits_x = runs[0], runs[1][0]
+    rows = np.flatnonzero(mask[:, x0:x1].any(axis=1))
+    digit_rows = np.flatnonzero(mask[:, digits_x:].any(axis=1))
+    if np.count_nonzero(mask[:, x0:x1]) < 3 or len(digit_rows) == 0:
+        return reading
+    top, height = int(digit_rows[0]), int(digit_rows[-1] - digit_rows[0] + 1)
+    w, h = x1 - x0, int(rows[-1] - rows[0] + 1)
+    middle = rows[0] + h / 2
+    if w >= 1.5 * h and h <= 0.3 * height and w <= height and top + 0.3 * height <= middle <= top + 0.75 * height:
         return Reading("-" + reading.text, reading.confidence, (reading.text, *reading.alternatives))
     return reading
 
@@ -192,19 +180,21 @@ def _minus(reading: Reading, ink: np.ndarray, box: Box) -> Reading:
 
 def _lines(ink: np.ndarray, area: Box, *, split: bool = True) -> list[_Line]:
     """Text lines in ``area`` of the ink mask, top to bottom; with ``split``, each line cut into pieces
-    at gaps wider than two characters (the columns of an unruled table, a date set off to the right)."""
+    at gaps wider than two characters (the columns of an unruled table, a date set off to the right),
+    and a piece that holds several lines of text (a label wrapped beside its figures, which are centred
+    on it and so make the band as tall as the label) cut into one piece per line."""
     region = ink[area.y0 : area.y1, area.x0 : area.x1]
     if region.size == 0 or int(np.count_nonzero(region)) < _MIN_INK:
         return []
     rows = np.count_nonzero(region, axis=1)
+    bands = [(y0, y1) for y0, y1 in _runs(rows > 0, gap=2) if y1 - y0 >= 4 and int(rows[y0:y1].sum()) >= _MIN_INK]
+    line = float(np.median([y1 - y0 for y0, y1 in bands])) if bands else 0.0  # the commonest: one line
     out = []
-    for y0, y1 in _runs(rows > 0, gap=2):
-        if y1 - y0 < 4:
+    for y0, y1 in bands:
+        if split and y1 - y0 > 1.6 * line:
+            out += _side_by_side(region, area, y0, y1, line)
             continue
-        band = region[y0:y1]
-        cols = np.count_nonzero(band, axis=0)
-        if int(cols.sum()) < _MIN_INK:
-            continue
+        cols = np.count_nonzero(region[y0:y1], axis=0)
         gap = max(6, 2 * (y1 - y0)) if split else max(6, (y1 - y0))
         pieces = [
             Box(area.x0 + x0, area.y0 + y0, area.x0 + x1, area.y0 + y1)
@@ -215,8 +205,57 @@ def _lines(ink: np.ndarray, area: Box, *, split: bool = True) -> list[_Line]:
             continue
         if not split:
             pieces = [Box(pieces[0].x0, pieces[0].y0, pieces[-1].x1, pieces[0].y1)]
-        box = Box(pieces[0].x0, area.y0 + y0, pieces[-1].x1, area.y0 + y1)
-        out.append(_Line(box, pieces))
+        out.append(_Line(Box(pieces[0].x0, area.y0 + y0, pieces[-1].x1, area.y0 + y1), pieces))
+    return sorted(out, key=lambda x: x.box.y0)
+
+
+def _side_by_side(region: np.ndarray, area: Box, y0: int, y1: int, line: float) -> list[_Line]:
+    """A band taller than a line: lines of text side by side at different heights (a table's labels
+    wrapped beside its figures, a header over two lines beside one over one). Words are the print
+    joined across gaps narrower than half a line; words whose middles share a height are a line, cut
+    into pieces at gaps wider than most of a character (table 四's narrow columns)."""
+    band = region[y0:y1]
+    k = max(2, round(0.5 * line))
+    joined = cv2.dilate(band, np.ones((1, k), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    words = []
+    for i in range(1, count):
+        x, y, w, h, _ = stats[i]
+        ink = band[y : y + h, x : x + w] & (labels[y : y + h, x : x + w] == i)
+        cols = np.flatnonzero(ink.any(axis=0))
+        if np.count_nonzero(ink) < _MIN_INK // 2 or len(cols) == 0:
+            continue
+        # Kept a line high: a lone 0 cropped to its own height reads as 。
+        grow = max(0, round(line) - int(h)) // 2
+        top, bottom = max(0, int(y) - grow), min(band.shape[0], int(y + h) + grow)
+        words.append(Box(area.x0 + int(x + cols[0]), area.y0 + y0 + top, area.x0 + int(x + cols[-1]) + 1, area.y0 + y0 + bottom))
+    out = []
+    for group in _by_line(words):
+        pieces: list[Box] = []
+        for word in group.pieces:
+            if pieces and word.x0 - pieces[-1].x1 <= 0.8 * line:
+                last = pieces[-1]
+                pieces[-1] = Box(last.x0, min(last.y0, word.y0), word.x1, max(last.y1, word.y1))
+            else:
+                pieces.append(word)
+        out.append(_Line(group.box, pieces))
+    return out
+
+
+def _by_line(pieces: list[Box]) -> list[_Line]:
+    """Pieces of one line each, grouped into lines: those whose middles lie within each other's height."""
+    lines: list[list[Box]] = []
+    for piece in sorted(pieces, key=lambda p: (p.y0 + p.y1) / 2):
+        middle = (piece.y0 + piece.y1) / 2
+        if lines and lines[-1][0].y0 <= middle <= lines[-1][0].y1:
+            lines[-1].append(piece)
+        else:
+            lines.append([piece])
+    out = []
+    for group in lines:
+        group.sort(key=lambda p: p.x0)
+        box = Box(group[0].x0, min(p.y0 for p in group), max(p.x1 for p in group), max(p.y1 for p in group))
+        out.append(_Line(box, group))
     return out
 
 
@@ -261,40 +300,3 @@ def _furniture(line: _Line, pieces: list[Piece], page: Page) -> bool:
     return in_margin and bool(_FURNITURE.match(text))
 
 
-def _figure(text: str) -> bool:
-    return bool(re.fullmatch(r"[-+]?\d[\d,.]*%?|/|—|-", text))
-
-
-def _min_conf(pieces: list[Piece]) -> float:
-    return round(min((p.confidence for p in pieces), default=1.0), 3)
-
-
-# ---------------------------------------------------------------- unruled tables
-
-
-def _flush(
-    run: list[tuple[_Line, list[Piece]]], page: Page, kind: SourceKind, first_table: int, placed: list[tuple[int, Block]]
-) -> list[tuple[int, Block]]:
-    """A run of lines of several pieces with figures: an unruled table, or (too short) plain lines."""
-    if not run:
-        return []
-    figures = sum(1 for _, pieces in run for p in pieces if _figure(p.text))
-    if len(run) < _UNRULED_MIN_ROWS or figures < 2:
-        return [
-            (line.box.y0, Paragraph(" ".join(p.text for p in pieces), Location(kind, page=page.number, bbox=line.box.as_list(), confidence=_min_conf(pieces))))
-            for line, pieces in run
-        ]
-    index = first_table + sum(1 for _, b in placed if isinstance(b, Table))
-    rows: list[list[GridCell]] = []
-    for r, cells in enumerate(aligned([pieces for _, pieces in run])):
-        row = []
-        for c, piece in enumerate(cells):
-            loc = Location(kind, table=index, row=r, col=c, page=page.number)
-            if piece is not None:
-                loc.bbox = piece.box.as_list()
-                loc.confidence = round(piece.confidence, 3)
-                if piece.alternatives:
-                    loc.readings = list(piece.alternatives)
-            row.append(GridCell(piece.text if piece else "", loc))
-        rows.append(row)
-    return [(run[0][0].box.y0, Table(index=index, rows=rows, page=page.number))]

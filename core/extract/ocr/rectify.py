@@ -19,19 +19,23 @@ _MIN_SHIFT = 2.0  # px: a correction moving no corner further is not worth a war
 
 
 def rectify(gray: np.ndarray, ink: np.ndarray) -> np.ndarray:
-    """``gray`` with the perspective of its ruled tables undone (unchanged when it has too few rules)."""
-    h, w = ink.shape
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(40, w // 30), 1)))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(30, h // 40))))
-    centre = np.array([w / 2, h / 2])
-    unit = max(w, h) / 2
-    rows = _lines(horizontal, _MIN_H_RULE * w, along=0, centre=centre, unit=unit)
-    cols = _lines(vertical, _MIN_V_RULE * h, along=1, centre=centre, unit=unit)
+    """``gray`` with the perspective of its ruled tables undone (unchanged when it has too few rules).
+    The rules are found and fitted at half size, which is as exact for lines this long and 4× cheaper."""
+    h, w = gray.shape
+    ink = cv2.resize(ink, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+    ink = np.where(ink > 64, 255, 0).astype(np.uint8)
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 60), 1)))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, h // 80))))
+    centre = np.array([w / 4, h / 4])
+    unit = max(w, h) / 4
+    rows = _lines(horizontal, _MIN_H_RULE * w / 2, along=0, centre=centre, unit=unit)
+    cols = _lines(vertical, _MIN_V_RULE * h / 2, along=1, centre=centre, unit=unit)
     if len(rows) < _MIN_RULES or len(cols) < _MIN_RULES:
         return gray
     homography = _homography(_meet(rows), _meet(cols))
     if homography is None:
         return gray
+    unit, centre = unit * 2, centre * 2  # back to full size: the normalised coordinates are the same
     to_norm = np.array([[1 / unit, 0, -centre[0] / unit], [0, 1 / unit, -centre[1] / unit], [0, 0, 1]])
     m = np.linalg.inv(to_norm) @ homography @ to_norm
     corners = np.float32([[[0, 0], [w, 0], [w, h], [0, h]]])
