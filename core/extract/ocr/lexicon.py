@@ -136,11 +136,13 @@ def _column_runs() -> tuple[tuple[str, ...], ...]:
     return tuple(dict.fromkeys(run for run in runs if len(run) >= 3))
 
 
-def fill_header(texts: list[str]) -> list[str]:
+def fill_header(texts: list[str], *, blanks: bool = True) -> list[str]:
     """A header row's texts, with labels read too badly to snap (社会公益组织 as 社会公益维, 总计 as eit)
     replaced by the labels the format prints there: a gap between two snapped labels of one block whose
     distance in the row is their distance in the block's column order (table 四 prints its five columns
-    three times over), or a label just past the end of three or more snapped ones that it still resembles."""
+    three times over), or a label just past the end of three or more snapped ones that it still resembles.
+    ``blanks``: an empty cell in such a gap is a label not read at all (a ruled cell); without rules an
+    empty place is only where no text stands."""
     out = list(texts)
     flat = ["".join(t.split()) for t in texts]
     known = set(_cell_labels())
@@ -151,7 +153,7 @@ def fill_header(texts: list[str]) -> list[str]:
         for (i, a), (j, b) in zip(placed, placed[1:], strict=False):
             if 2 <= j - i < n and (b - a) % n == j - i:
                 for k in range(i + 1, j):
-                    if flat[k] not in known:
+                    if (flat[k] or blanks) and flat[k] not in known:
                         out[k] = flat[k] = run[(a + k - i) % n]
         placed = [(k, at[t]) for k, t in enumerate(flat) if t in at]
         for edge in (1, -1):  # past the last snapped label, then before the first

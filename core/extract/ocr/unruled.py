@@ -58,13 +58,13 @@ def place(lines: list[Line], page: int, kind: SourceKind, first_table: int) -> l
         run, pending = [], []
 
     for line in lines:
-        if _row_like(line.pieces):
+        if run and _label_only(line, run) and (_near(line, run[-1]) or (pending and _near(line, pending[-1]))):
+            pending.append(line)  # also a line of several labels side by side: a row needs figures
+        elif _row_like(line.pieces):
             if pending:
                 _attach(pending, [run[-1], line])
                 pending = []
             run.append(line)
-        elif run and _label_only(line, run) and (_near(line, run[-1]) or (pending and _near(line, pending[-1]))):
-            pending.append(line)
         elif run and not any(_figures(row) for row in run) and all(is_label(p.text) for p in line.pieces) and _near(line, run[-1]):
             run.append(line)  # a header's lone label (其他 between wrapped ones), before any figures
         else:
@@ -130,7 +130,7 @@ def _table(run: list[Line], page: int, kind: SourceKind, index: int) -> list[tup
     if len(run) < _MIN_ROWS or figures < 1 or (figures < 2 and not headed):
         return [_paragraph(line, page, kind) for line in run]
     grid = aligned([line.pieces for line in _stack_headers(run)])
-    texts = [fill_header([(p.text if figure(p.text) else cell_label(p.text)) if p else "" for p in cells]) for cells in grid]
+    texts = [fill_header([(p.text if figure(p.text) else cell_label(p.text)) if p else "" for p in cells], blanks=False) for cells in grid]
     rows: list[list[GridCell]] = []
     for r, cells in enumerate(_spans(grid, texts)):
         row = []
