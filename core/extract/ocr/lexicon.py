@@ -9,6 +9,7 @@ is left as read.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from rapidfuzz import fuzz, process
@@ -19,6 +20,7 @@ from core.templates import TEMPLATES
 # Printed in the national tables but not a template label: table 三's column group and table 二's
 # label-column header (report-format.md §2).
 _PRINTED = ("法人或其他组织", "信息内容")
+_NUMBERED = re.compile(r"^(\d)(?=[\u4e00-\u9fff])")
 _MIN_SCORE = 75.0
 _MARGIN = 8.0  # over the runner-up
 _KNOWN_SCORE = 90.0
@@ -51,6 +53,9 @@ def _snap(text: str, choices: tuple[str, ...]) -> str:
     flat = "".join(text.split())
     if len(flat) < 2:
         return text
+    dotted = _NUMBERED.sub(r"\1.", flat)  # 3其他: the small print's full stop lost after an item number
+    if dotted != flat and dotted in choices:
+        return dotted
     found = process.extract(flat, choices, scorer=fuzz.ratio, limit=2)
     if not found or found[0][1] < _MIN_SCORE or found[0][1] == 100:
         return text

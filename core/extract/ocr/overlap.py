@@ -3,7 +3,9 @@
 When the first table of a page repeats rows of the last table of the page before (by their row labels),
 it is that table's continuation: rows it repeats are dropped from it (or replace the earlier copy when the
 later one is more complete: a row cut by the frame's edge in one photo is whole in the other), and rows cut
-so far that their labels are out of the frame, at the seam, are dropped from both.
+so far that their labels are out of the frame, at the seam, are dropped from both. A table at the bottom of
+a photo that the next photo shows whole, header first (the top of table 四 below table 三), was only
+glimpsed there: it is emptied.
 """
 
 from __future__ import annotations
@@ -26,12 +28,33 @@ def join(pages: list[list[Block]]) -> None:
 def continue_from(before: Sequence[Block], page: list[Block]) -> None:
     """``page`` read after ``before`` (the blocks so far): when ``before`` ends with a table and ``page``
     starts with one repeating its rows, remove the repeats (in place)."""
-    if not before or not page or not isinstance(before[-1], Table) or not isinstance(page[0], Table):
+    last = before[-1] if before and isinstance(before[-1], Table) else None
+    if last is not None and any(_seen_in(last, table) for table in page if isinstance(table, Table)):
+        last.rows = []  # the top of the next photo's table, cut by this one's bottom edge
+        last = next((b for b in reversed(before) if isinstance(b, Table) and b.rows), None)
+    if last is None or not page or not isinstance(page[0], Table):
         return
     first = page[0]
-    _join(before[-1], first)
+    _join(last, first)
     if not first.rows:
         page.remove(first)
+
+
+def _seen_in(part: Table, whole: Table) -> bool:
+    """Whether ``part`` is a glimpse of ``whole``: ``whole`` starts with its header (so it is not the rest
+    of a table broken over a page, which starts mid-table), ``part`` shows at least two of that header's
+    texts, and fewer figures."""
+    header: set[str] = set()
+    for row in whole.rows:
+        if any(_FIGURE.fullmatch(c.text.strip()) for c in row):
+            break
+        header |= {"".join(c.text.split()) for c in row if c.text.strip()}
+    shown = {"".join(c.text.split()) for row in part.rows for c in row if c.text.strip()}
+    return len(header & shown) >= 2 and _figures(part) < _figures(whole)
+
+
+def _figures(table: Table) -> int:
+    return sum(1 for row in table.rows for c in row if _FIGURE.fullmatch(c.text.strip()))
 
 
 def _key(row: list[GridCell]) -> str | None:
