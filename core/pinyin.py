@@ -18,15 +18,13 @@ LONGEST_PHRASE = 10  # characters: pypinyin's longest phrases that matter for na
 
 @cache
 def _table() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-    chars: dict[str, str] = {}
-    phrases: dict[str, tuple[str, ...]] = {}
-    for line in TABLE.read_text(encoding="utf-8").splitlines():
-        head, _, rest = line.partition("\t")
-        if len(head) == 1:
-            chars[head] = rest
-        else:
-            phrases[head] = tuple(rest.split(" "))
-    return chars, phrases
+    # line 1: the characters; line 2: their readings, in the same order; then one phrase a line
+    chars, readings, *lines = TABLE.read_text(encoding="utf-8").splitlines()
+    phrases = {}
+    for line in lines:
+        phrase, _, spelled = line.partition("\t")
+        phrases[phrase] = tuple(spelled.split(" "))
+    return dict(zip(chars, readings.split(" "), strict=True)), phrases
 
 
 def reading(char: str) -> str:

@@ -38,7 +38,7 @@ def read(text: str, chars: dict[str, str], phrases: dict[str, tuple[str, ...]]) 
 
 
 def table_lines() -> list[str]:
-    """The table's lines: characters first, then the phrases that matter, shortest first. Kept phrases are
+    """The table's lines: the characters, their readings, then the phrases that matter, shortest first. Kept phrases are
     decided shortest first, so each is read against the shorter ones a reader of the table will have."""
     from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
 
@@ -48,7 +48,7 @@ def table_lines() -> list[str]:
     for phrase in sorted(full, key=lambda p: (len(p), p)):
         if read(phrase, chars, kept) != full[phrase]:
             kept[phrase] = full[phrase]
-    return [f"{c}\t{s}" for c, s in chars.items()] + [f"{p}\t{' '.join(s)}" for p, s in kept.items()]
+    return ["".join(chars), " ".join(chars.values()), *(f"{p}\t{' '.join(s)}" for p, s in kept.items())]
 
 
 if __name__ == "__main__":

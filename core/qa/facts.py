@@ -10,8 +10,6 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.deadlines.rules import deadline_for, load_rules
-from core.deadlines.subscriptions import agency_tiers
 from core.qa import queries
 from core.qa.figures import template_of
 from core.qa.queries import ReportRef
@@ -59,6 +57,11 @@ async def report_facts(session: AsyncSession, reports: Sequence[ReportRef]) -> d
     """Facts of ``reports``, read in a few queries whatever their number."""
     if not reports:
         return {}
+    # Only publication questions need the deadline rules: a one-shot `nianbao ask` for a figure skips
+    # importing them and their tables (50–80 ms).
+    from core.deadlines.rules import deadline_for, load_rules
+    from core.deadlines.subscriptions import agency_tiers
+
     ids = list({r.agency_id for r in reports})
     agencies = list((await session.execute(select(Agency).where(Agency.id.in_(ids)))).scalars())  # type: ignore[attr-defined]
     tiers = await agency_tiers(session, agencies)

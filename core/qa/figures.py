@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.prose import ProseFact, extract_prose_facts
 from core.qa import queries
 from core.qa.queries import AgencyRow, CellRow, FindingRow, ReportRef
 from core.qa.wording import plain
 from core.templates.catalogue import UNIT_TEXT, cell, cell_name
 from core.templates.national import template_for_year
 from core.templates.rules import prose_links
+
+if TYPE_CHECKING:
+    from core.prose import ProseFact
 
 Origin = Literal["table", "blank", "prose", "missing"]
 
@@ -163,6 +165,8 @@ class ReportReader:
     async def facts(self) -> list[ProseFact]:
         if self._facts is None:
             text = await queries.report_text(self.session, self.report.id)
+            from core.prose import extract_prose_facts  # only when a table is missing
+
             self._facts = extract_prose_facts(text, self.version)
         return self._facts
 
