@@ -14,12 +14,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Literal
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from core import pinyin
+from core.build_cache import PACKAGE, cached
 from core.qa import vocabulary
 from core.templates.catalogue import AMBIGUOUS_WORDS, concept_words
 from core.textnorm import clean
@@ -129,6 +131,12 @@ def _all_terms() -> Iterable[tuple[str, Meaning]]:
 
 @cache
 def index() -> Index:
+    """The term index, built once per package version and kept between processes (core.build_cache)."""
+    sources = [*(PACKAGE / "qa").glob("*.py"), *(PACKAGE / "templates").glob("*.py"), PACKAGE / "textnorm.py"]
+    return cached("lexicon-index", [*sources, pinyin.TABLE, Path(pinyin.__file__)], _build_index)
+
+
+def _build_index() -> Index:
     exact: dict[tuple[str, ...], list[Meaning]] = {}
     for term, meaning in _all_terms():
         key = _key(term)
