@@ -16,27 +16,49 @@ TABLE = Path(__file__).with_name("pinyin.txt")
 LONGEST_PHRASE = 10  # characters: pypinyin's longest phrases that matter for names and terms
 
 
+BLOCK = (0x3400, 0x9FFF)  # the common CJK characters: their readings are looked up by position
+
+
 @cache
-def _table() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-    # line 1: the characters; line 2: their readings, in the same order; then one phrase a line
-    chars, readings, *lines = TABLE.read_text(encoding="utf-8").splitlines()
-    phrases = {}
-    for line in lines:
-        phrase, _, spelled = line.partition("\t")
-        phrases[phrase] = tuple(spelled.split(" "))
-    return dict(zip(chars, readings.split(" "), strict=True)), phrases
+def _lines() -> list[str]:
+    # 1: the readings of U+3400…U+9FFF in order ("" for none); 2: the other characters; 3: their readings;
+    # then one phrase a line
+    return TABLE.read_text(encoding="utf-8").split("\n")
+
+
+@cache
+def _block() -> list[str]:
+    return _lines()[0].split(" ")
+
+
+@cache
+def _others() -> dict[str, str]:
+    chars, readings = _lines()[1:3]
+    return dict(zip(chars, readings.split(" "), strict=True))
+
+
+@cache
+def _phrases() -> dict[str, tuple[str, ...]]:
+    out = {}
+    for line in _lines()[3:]:
+        if line:
+            phrase, _, spelled = line.partition("\t")
+            out[phrase] = tuple(spelled.split(" "))
+    return out
 
 
 def reading(char: str) -> str:
     """The usual toneless reading of one character (行 xing, 重 zhong); anything else is itself."""
-    return _table()[0].get(char, char)
+    code = ord(char)
+    found = _block()[code - BLOCK[0]] if BLOCK[0] <= code <= BLOCK[1] else _others().get(char)
+    return found or char
 
 
 @lru_cache(maxsize=8192)
 def syllables(text: str) -> tuple[str, ...]:
     """``text`` read left to right, the longest phrase of the table first, else character by character:
     what pypinyin.lazy_pinyin gives (characters without a reading are kept as they are)."""
-    chars, phrases = _table()
+    phrases = _phrases()
     out: list[str] = []
     i = 0
     while i < len(text):
@@ -47,7 +69,7 @@ def syllables(text: str) -> tuple[str, ...]:
                 i = j
                 break
         else:
-            out.append(chars.get(text[i], text[i]))
+            out.append(reading(text[i]))
             i += 1
     return tuple(out)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.pinyin import LONGEST_PHRASE, TABLE  # noqa: E402
+from core.pinyin import BLOCK, LONGEST_PHRASE, TABLE  # noqa: E402
 
 
 def toneless(syllable: str) -> str:
@@ -38,7 +38,7 @@ def read(text: str, chars: dict[str, str], phrases: dict[str, tuple[str, ...]]) 
 
 
 def table_lines() -> list[str]:
-    """The table's lines: the characters, their readings, then the phrases that matter, shortest first. Kept phrases are
+    """The table's lines: the readings of the common block, the other characters and their readings, then the phrases that matter, shortest first. Kept phrases are
     decided shortest first, so each is read against the shorter ones a reader of the table will have."""
     from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
 
@@ -48,7 +48,10 @@ def table_lines() -> list[str]:
     for phrase in sorted(full, key=lambda p: (len(p), p)):
         if read(phrase, chars, kept) != full[phrase]:
             kept[phrase] = full[phrase]
-    return ["".join(chars), " ".join(chars.values()), *(f"{p}\t{' '.join(s)}" for p, s in kept.items())]
+    block = " ".join(chars.get(chr(code), "") for code in range(BLOCK[0], BLOCK[1] + 1))
+    others = {c: s for c, s in chars.items() if not BLOCK[0] <= ord(c) <= BLOCK[1]}
+    phrases = (f"{p}\t{' '.join(s)}" for p, s in kept.items())
+    return [block, "".join(others), " ".join(others.values()), *phrases]
 
 
 if __name__ == "__main__":
