@@ -13,7 +13,6 @@ import logging
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
@@ -43,6 +42,8 @@ def cached(name: str, sources: Iterable[Path], build: Callable[[], T], folder: P
         pass  # none yet, or written by other code: build it
     value = build()
     try:
+        import tempfile  # only when writing: it costs a one-shot command 10 ms to import
+
         path.parent.mkdir(exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}.")
         with os.fdopen(fd, "wb") as f:

@@ -10,6 +10,8 @@ from pathlib import Path
 import opencc
 from opencc import OpenCC
 
+from core.build_cache import cached
+
 _SPACES = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
 _cc = OpenCC("t2s")
 
@@ -22,13 +24,19 @@ _HALF.update({"－": "-", "＋": "+", "．": ".", "，": "，", "％": "%", "／
 _HALF_TABLE = str.maketrans(_HALF)
 
 
+_TS = [Path(opencc.__file__).parent / "dictionary" / name for name in ("TSCharacters.txt", "TSPhrases.txt")]
+
+
 @lru_cache(maxsize=1)
 def _traditional() -> frozenset[str]:
     """Characters whose presence can make t2s change a text (most text has none: skip the slow converter)."""
-    folder = Path(opencc.__file__).parent / "dictionary"
+    return cached("traditional-characters", [*_TS, Path(__file__)], _read_traditional)
+
+
+def _read_traditional() -> frozenset[str]:
     found: set[str] = set()
-    for name in ("TSCharacters.txt", "TSPhrases.txt"):
-        for line in (folder / name).read_text(encoding="utf-8").splitlines():
+    for path in _TS:
+        for line in path.read_text(encoding="utf-8").splitlines():
             key, _, targets = line.partition("\t")
             target = targets.split(" ")[0]
             if target == key:

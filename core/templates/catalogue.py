@@ -17,8 +17,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Literal
 
+from core.build_cache import cached
 from core.templates import catalogue_words as words
 from core.templates.national import TEMPLATES
 from core.templates.rates import RATES, RateDef
@@ -431,7 +433,11 @@ def _with_equivalents(cells: dict[str, Entry]) -> dict[str, Entry]:
 
 @cache
 def entries() -> tuple[Entry, ...]:
-    """The whole catalogue."""
+    """The whole catalogue, built once per version of the templates (core.build_cache)."""
+    return cached("catalogue-entries", Path(__file__).parent.glob("*.py"), _entries)
+
+
+def _entries() -> tuple[Entry, ...]:
     cells = _with_equivalents(_cells())
     groups = {**_groups(), **_column_groups(cells)}
     return (*cells.values(), *groups.values(), *_rates(cells).values(), *FACT_ENTRIES,
