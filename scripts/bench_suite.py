@@ -18,6 +18,8 @@ import os
 import shutil
 import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -41,7 +43,6 @@ from bench_bot import (
 from bench_copies import bench_copies
 from bench_data import YEARS, agency_names, report_text, reports
 from bench_memory import TreePeak, peak_children_mb, peak_self_mb
-from bench_ocr import bench_ocr
 from bench_qa import Timed, build_database, corpus_scores, first_answer, mismatches, probes, time_questions
 from builders import build_docx, build_pdf, consistent_values
 from pgserver import LocalPostgres
@@ -457,6 +458,19 @@ def bench_documents(figures: Figures, sqlite_url: str) -> None:
         figures.add(name, value, "ms")
 
 
+def bench_ocr_process(figures: Figures, workdir: Path, quick: bool) -> None:
+    heading(
+        "OCR",
+        "held-back generated scans (seal, skew, noise, JPEG) and phone photos (album); in a process of its own, "
+        "as the product reads images in parse workers (scripts/bench_ocr.py)",
+    )
+    result = workdir / "ocr.json"
+    script = Path(__file__).with_name("bench_ocr.py")
+    subprocess.run([sys.executable, str(script), str(result), *(["--quick"] if quick else [])], check=True)
+    for name, value, unit, note in json.loads(result.read_text()):
+        figures.add(name, value, unit, note)
+
+
 def bench_memory(figures: Figures, tree: TreePeak) -> None:
     heading(
         "Memory",
@@ -506,9 +520,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench_documents(figures, sqlite_url)
             bench_qa(sizes, figures, workdir)
             bench_bot_process(sizes, figures, workdir)
-            heading("OCR", "held-back generated scans (seal, skew, noise, JPEG) and phone photos (album)")
-            bench_ocr(figures.add, quick=sizes == QUICK)
         bench_memory(figures, tree)
+        bench_ocr_process(figures, workdir, quick=sizes == QUICK)
         bench_host(figures, "end")
     finally:
         if keep:

@@ -38,6 +38,7 @@ REQUIRED = (
     "host_calibration_ms_end",
     "bot_updates_per_s_distinct",
     "ocr_page_s",
+    "ocr_peak_rss_mb",
 )
 # Counts whose target is 0: present, not positive.
 COUNTED = ("qa_test_wrong_number", "qa_fresh_wrong_number", "qa_dev_wrong_number")
