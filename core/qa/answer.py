@@ -14,9 +14,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.qa import across, queries, single, trend
+from core.qa import across, queries, similar, single, trend
 from core.qa.names import longer_names, mentions_to_named, resolve_chunk
-from core.qa.parse import Chunk, Lang, Reading, normalize, read
+from core.qa.parse import Chunk, Lang, Reading, is_yes_no, normalize, read
 from core.qa.reply import Answer, Choice, Context, Named, Option
 from core.qa.scope import Scope, division, region_agency, scope_of
 from core.qa.wording import help_text, tr, unknown_text
@@ -48,6 +48,9 @@ async def _understand(
     if longer:  # 椒江 + 行政服务中心: read again, without 行政, 中
         kept = [n for n in named if not any(_overlap(n.span, m.span) for m in longer)]
         reading, named, unexplained = await _names(session, text, [*kept, *longer])
+    # Words nothing listed explains, read by their similarity to the catalogue's terms (or left unexplained)
+    reading.tokens, unexplained = similar.explain(text, reading.tokens, unexplained)
+    reading.yes_no = is_yes_no(reading)
     language: Lang = "en" if lang == "en" else "zh" if lang == "zh" else reading.lang
     rows = await queries.agencies(session, list(choice.agencies))
     unresolved = [n for n in named if n.row is None]

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -103,6 +103,7 @@ class Index:
     by_sound: dict[tuple[str, int], list[tuple[tuple[str, ...], tuple[str, ...]]]]  # (first syllable, len)
     english: list[str]  # every single English word of a term, for spelling slips
     longest: int
+    stems: dict[tuple[str, ...], tuple[tuple[tuple[str, ...], tuple[Meaning, ...]], ...]]  # stems → terms
 
 
 def _all_terms() -> Iterable[tuple[str, Meaning]]:
@@ -149,8 +150,53 @@ def _build_index() -> Index:
         if len(key) >= 2 and all(_HAN.match(f) for f in key) and any(m.kind == "concept" for m in meanings):
             sound = pinyin.syllables("".join(key))
             by_sound.setdefault((sound[0], len(key)), []).append((key, sound))
+    for word in vocabulary.FUNCTION_WORDS:  # only where the vocabulary gives the word no meaning
+        exact.setdefault((_singular(word),), [Meaning("stop", "")])
     english = sorted({f for key in exact for f in key if f.isalpha() and f.isascii() and len(f) >= 4})
-    return Index({k: tuple(v) for k, v in exact.items()}, by_sound, english, max(len(k) for k in exact))
+    stems: dict[tuple[str, ...], list[tuple[tuple[str, ...], tuple[Meaning, ...]]]] = {}
+    for key, meanings in exact.items():
+        if all(f.isascii() for f in key) and any(f.isalpha() for f in key):
+            stems.setdefault(_stems(key), []).append((key, tuple(meanings)))
+    return Index(
+        {k: tuple(v) for k, v in exact.items()}, by_sound, english, max(len(k) for k in exact),
+        {k: tuple(v) for k, v in stems.items()},
+    )  # fmt: skip
+
+
+@cache
+def _stemmer() -> Any:
+    from snowballstemmer.english_stemmer import EnglishStemmer
+
+    return EnglishStemmer()
+
+
+@lru_cache(maxsize=8192)
+def _stem(word: str) -> str:
+    return _stemmer().stemWord(word) if word.isalpha() and word.isascii() else word
+
+
+def _stems(key: Sequence[str]) -> tuple[str, ...]:
+    return tuple(_stem(f) for f in key)
+
+
+def _ongoing(word: str) -> bool:
+    return word.endswith("ing")
+
+
+def _other_form(key: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[Meaning, ...]] | None:
+    """A term whose words have the stems of ``key``'s, read with the meanings of all such terms. A word
+    in -ing is the form of a term in -ing only (still processing is not processed)."""
+    found = [
+        (term, meanings)
+        for term, meanings in index().stems.get(_stems(key), ())
+        if all(_ongoing(a) == _ongoing(b) for a, b in zip(key, term, strict=True))
+    ]
+    if not found:
+        return None
+    merged: list[Meaning] = []
+    for _, meanings in found:
+        merged += [m for m in meanings if m not in merged]
+    return found[0][0], tuple(merged)
 
 
 def warm() -> None:
@@ -184,6 +230,7 @@ class _Candidate:
     score: float
     key: tuple[str, ...]
     fuzzy: bool
+    meanings: tuple[Meaning, ...] = ()
 
 
 def _candidates(forms: Sequence[str], kinds: Sequence[UnitKind], i: int, stop: int) -> list[_Candidate]:
@@ -192,10 +239,15 @@ def _candidates(forms: Sequence[str], kinds: Sequence[UnitKind], i: int, stop: i
     for length in range(1, min(idx.longest, stop - i) + 1):
         key = tuple(forms[i : i + length])
         meanings = idx.exact.get(key)
+        fuzzy = False
+        if not meanings and kinds[i] == "word" and (other := _other_form(key)) is not None:
+            key, meanings = other  # rejections, publishing: another form of a term
+            fuzzy = True
         if meanings:
             size = sum(2 if k == "word" else 1 for k in kinds[i : i + length])
             weight = 1.0 if any(m.kind != "stop" for m in meanings) else (0.5 if size >= 2 else 0.05)
-            found.append(_Candidate(i + length, weight * size * size, key, False))
+            score = weight * size * size * (0.9 if fuzzy else 1)
+            found.append(_Candidate(i + length, score, key, fuzzy, meanings))
     if kinds[i] == "han":
         found += _homophones(forms, kinds, i, stop)
     return found
@@ -259,7 +311,11 @@ def _cover(text: str, run: list[Unit]) -> tuple[list[Token], list[Unit]]:
         for cand in _candidates(spelled, kinds, i, n):
             fuzzy = cand.fuzzy or any(spelled[k] != forms[k] for k in range(i, cand.end))
             cand = _Candidate(
-                cand.end, cand.score * (0.8 if fuzzy and not cand.fuzzy else 1.0), cand.key, fuzzy
+                cand.end,
+                cand.score * (0.8 if fuzzy and not cand.fuzzy else 1.0),
+                cand.key,
+                fuzzy,
+                cand.meanings,
             )
             options.append((cand.score + best[cand.end][0], [cand, *best[cand.end][1]]))
         best[i] = max(options, key=lambda o: o[0])
@@ -275,6 +331,8 @@ def _cover(text: str, run: list[Unit]) -> tuple[list[Token], list[Unit]]:
             continue
         start, end = run[i].start, run[cand.end - 1].end
         term = "".join(cand.key) if all(_HAN.match(k) for k in cand.key) else " ".join(cand.key)
-        tokens.append(Token(start, end, text[start:end], term, idx.exact[cand.key], cand.fuzzy))
+        tokens.append(
+            Token(start, end, text[start:end], term, cand.meanings or idx.exact[cand.key], cand.fuzzy)
+        )
         i = cand.end
     return tokens, uncovered

@@ -70,11 +70,15 @@ def score(entry: Entry, tokens: Sequence[Token]) -> Scored:
     met = [n for n in entry.needs if n.concepts <= named]
     need = max(met, key=lambda n: (len(n.concepts), -n.defaults)) if met else None
     extra = need.concepts if need else frozenset()
+    accepts = entry.accepts
+    if entry.parts_named and not (need and entry.parts_named <= need.concepts):
+        # one part (复议后起诉) with a word of the whole (打官司) is that part, not the group's sum
+        accepts = accepts - entry.parts_named
     covered = 0.0
     unexplained = []
     for t in tokens:
         concepts = [m for m in t.meanings if m.kind == "concept"]
-        accepted = [m for m in concepts if m.value in entry.accepts or m.value in extra]
+        accepted = [m for m in concepts if m.value in accepts or m.value in extra]
         if any(not m.soft for m in accepted):
             covered += _size(t)
         elif (

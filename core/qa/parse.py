@@ -254,11 +254,11 @@ def read(text: str, taken: Sequence[tuple[int, int]] = ()) -> Reading:
     reading.years.sort(key=lambda y: y.span)
     reading.leftovers, glued = _chunks(text, uncovered, tokens, taken)
     reading.tokens = [t for t in tokens if t not in glued]
-    reading.yes_no = _is_yes_no(reading)
+    reading.yes_no = is_yes_no(reading)
     return reading
 
 
-def _is_yes_no(reading: Reading) -> bool:
+def is_yes_no(reading: Reading) -> bool:
     flags = reading.flags()
     counting = bool({"how_many", "count"} & flags) or bool(_COUNT_EN.search(reading.text))
     if reading.lang == "en":

@@ -116,4 +116,19 @@ STOP: tuple[str, ...] = (
     "store", "saved", "in the database", "database", "打", "搞", "弄", "做", "做了", "高", "低", "大", "小", "较高", "较低", "更高", "更低", "更多", "更少",
     "there were", "did it", "per", "by how many", "and by how many", "so far", "overall number", "figure",
 )
+
+# English function words: no reading needs them. Only those the words above give no other meaning count
+# (core.qa.lexicon); words that bound or negate (not, no, only, since, until, than, before …) are not here.
+FUNCTION_WORDS: tuple[str, ...] = (
+    "where", "whereas", "wherein", "whom", "whatever", "here", "itself", "themselves", "he", "him", "his",
+    "she", "her", "hers", "our", "ours", "your", "yours", "my", "mine", "one", "ones", "someone", "anyone",
+    "some", "such", "am", "done", "doing", "having", "will", "shall", "may", "might", "onto", "upon", "via",
+    "throughout", "if", "thus", "also", "too", "very", "just", "really", "actually", "exactly", "roughly",
+    "approximately", "around", "kindly", "know", "want", "wanted", "like", "let", "lets", "let's", "see",
+    "find", "found", "check", "look", "looking", "i'd", "i'm", "we'd", "ever", "yet", "already", "even",
+    "altogether", "respectively", "basically", "currently", "overall", "exact", "precise", "quick",
+    "question", "data", "figures", "stats", "statistics", "numbers", "value", "values", "amounts",
+    "officially", "reported", "according", "recorded", "record", "listed", "say", "says", "said", "state",
+    "states", "stated", "mention", "mentioned", "it's", "that's", "there's", "what's", "how's", "who's",
+)
 # fmt: on

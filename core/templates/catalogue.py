@@ -116,6 +116,7 @@ class Entry:
     parts: tuple[Part, ...] = ()  # breakdowns
     rate: RateDef | None = None
     versions: tuple[str, ...] = ("2019", "2021")
+    parts_named: frozenset[str] = frozenset()  # a group's parts, explained only when all are named
 
     def name(self, lang: Lang) -> str:
         return self.zh if lang == "zh" else self.en
@@ -281,6 +282,7 @@ def _groups() -> dict[str, Entry]:
             out[ident] = Entry(
                 ident, "group", zh, en, "件", needs, frozenset(accepts), table=table_id, row=group,
                 column=column, keys=by_version, versions=tuple(by_version),
+                parts_named=frozenset(f"row:{p}" for p in words.GROUP_PARTS.get(group, ())),
             )  # fmt: skip
     return out
 

@@ -31,7 +31,7 @@ ROWS: dict[str, Words] = {
     "apply.new": Words(
         ("本年新收", "新收", "新收申请"),
         ("收到", "收到申请", "收到的申请", "接到", "接收", "受理", "新收到", "新申请", "收了", "收",
-         "来申请", "新增申请"),
+         "来申请", "新增申请", "新增"),
         ("received", "receive", "receives", "receiving", "recieved", "recieve", "new requests", "requests received",
          "applications received", "incoming", "new applications"),
         ("申请", "request", "requests", "applications", "application", "get", "got", "gets", "new", "foi requests", "filed", "submitted", "file", "submit", "提交", "提出", "提了", "递交", "提", "提交的申请", "申请数",
@@ -152,7 +152,7 @@ ROWS: dict[str, Words] = {
         ("结转下年度继续办理", "结转下年度"),
         ("结转下年", "结转到下一年", "结转至下年度", "转入下年度", "转到明年", "转到下一年", "留到下一年", "留到明年",
          "转到下年", "结转到", "未办结", "尚未办结", "没办完", "还没办完", "没有办完", "继续办理", "转入下一年",
-         "留到下年", "结转到下年"),
+         "留到下年", "结转到下年", "办理中", "处理中", "正在办理", "正在处理", "还在办理", "还在处理"),
         ("carried into next year", "carried forward", "carried over to next year", "carried to next year",
          "rolled over", "still open", "outstanding", "unfinished", "not yet completed", "carry forward",
          "rolled over into", "carry over into", "carried over into", "carried into", "carry into", "roll over into",
