@@ -406,7 +406,7 @@ OTHER = [
     Case("定海区的局长是谁", None, text=("没有记录",), kind="none"),
     Case("2019年定海区收到多少申请", None, text=("没有 2019 年度的报告", "2020"), kind="none"),
     Case("定海区历年收到的申请", None, text=("无法按年份对比",), kind="none"),
-    Case("定海区今年收到多少申请", None, text=("没有 2021 年度的报告",), kind="none"),
+    Case("定海区今年收到多少申请", None, text=("2021 年度的报告要到 2022 年才发布", "按它回答吗"), kind="clarify"),
 ]
 
 # A figure asked against a number is a yes or no against that number; two figures asked together
@@ -418,7 +418,19 @@ CHECKS = [
     Case("定海区2020年予以公开和部分公开一共多少", 19, "apply.partial.total", DH, "三", text=("合计：19 件",), kind="sum"),
 ]  # fmt: skip
 
-ALL = SINGLE + BREAKDOWNS + ACROSS + LISTINGS + COMPARISONS + OTHER + CHECKS
+# Words of other kinds: 办了 said of a table 二 row is its decisions, 年底 adds nothing to 还没办完, 各多少
+# lists each figure named, and 截止日当天 asks whether the report came out on the deadline day.
+WORDS = [
+    Case("定海区2020年行政许可办了多少", 16065, "active.licensing.decisions", DH, "二", "16065", kind="value"),
+    Case("定海区去年行政处罚处理了多少", 31552, "active.penalty.decisions", DH, "二", "31552", kind="value"),
+    Case("定海区2020年办了几件", 33, "apply.total.total", DH, "三", "33", kind="value"),
+    Case("定海区2020年年底还没办完的", 1, "apply.carried_forward.total", DH, "三", "1", kind="value"),
+    Case("定海区2020年复议维持和纠正的各多少", None, "review.corrected", DH, "四", "1",
+         ("结果维持：2 件", "结果纠正：1 件"), kind="list"),
+    Case("定海区2020年报是截止日当天发布的吗", False, text=("2021 年 2 月 3 日", "不是截止日当天发布"), kind="bool"),
+]  # fmt: skip
+
+ALL = SINGLE + BREAKDOWNS + ACROSS + LISTINGS + COMPARISONS + OTHER + CHECKS + WORDS
 
 
 @pytest.mark.parametrize("case", ALL, ids=str)
@@ -477,6 +489,29 @@ async def test_a_region_with_one_stored_agency_is_answered_for_it(
     }
     picked = await ask(qa, "how many requests did 鄞州区 receive", choice=a.clarify[0].choice)
     assert picked.kind == "value" and picked.value == 0
+
+
+async def test_this_year_whose_report_is_not_out_asks_for_the_latest(
+    qa: async_sessionmaker[AsyncSession],
+) -> None:
+    """In June 2021 今年 is 2021, whose reports come out in 2022: offer the latest stored year, and the
+    choice answers for it, with 去年 moving along (2019, not stored)."""
+    a = await ask(qa, "定海区今年收到多少申请")
+    assert a.kind == "clarify" and a.value is None
+    assert a.clarify is not None and [o.label for o in a.clarify] == ["按 2020 年度回答"]
+    picked = await ask(qa, "定海区今年收到多少申请", choice=a.clarify[0].choice)
+    assert picked.kind == "value" and picked.value == 34 and picked.sources[0]["year"] == 2020
+    assert "“今年”按 2020 年度理解" in picked.text
+    trend = await ask(qa, "定海区今年比去年多收了多少申请")
+    assert trend.kind == "clarify" and trend.clarify is not None
+    compared = await ask(qa, "定海区今年比去年多收了多少申请", choice=trend.clarify[0].choice)
+    assert compared.value is None and "2019" in compared.text
+    total = await ask(qa, "今年所有单位一共收到多少申请")
+    assert total.kind == "clarify" and total.clarify is not None
+    summed = await ask(qa, "今年所有单位一共收到多少申请", choice=total.clarify[0].choice)
+    assert summed.kind == "sum" and summed.value == 35
+    a = await ask(qa, "2021年收到多少申请", lang="zh")  # a year written out is not 今年: no offer
+    assert "按它回答吗" not in a.text
 
 
 async def test_english_questions_get_english_answers(qa: async_sessionmaker[AsyncSession]) -> None:

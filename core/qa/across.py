@@ -127,6 +127,10 @@ async def _year(
     named = [y for y in refs if y.year is not None]
     if named:
         y = named[-1]
+        if y.year == ctx.now.year and (
+            ask := when.not_out_yet(ctx, y.year, await queries.latest_year(ctx.session, ids))
+        ):
+            return None, ask
         if y.word:
             ctx.understood.append(
                 ctx.tr(f"（“{y.word}”按 {y.year} 年度理解）", f"('{y.word}' read as {y.year})")

@@ -34,17 +34,19 @@ class Option:
 
 @dataclass(frozen=True)
 class Choice:
-    """What the options of earlier pick-lists chose: ``a:12,13;m:apply.new.total;s:all``."""
+    """What the options of earlier pick-lists chose: ``a:12,13;m:apply.new.total;s:all;y:2021``."""
 
     agencies: tuple[int, ...] = ()
     entry: str | None = None
     scope_all: bool = False
+    year: int | None = None  # the report year 今年 stands for (its report is not out yet)
 
     @classmethod
     def parse(cls, text: str | None) -> Choice:
         agencies: tuple[int, ...] = ()
         entry = None
         scope_all = False
+        year = None
         for part in (text or "").split(";"):
             head, _, rest = part.partition(":")
             if head in ("a", "agency"):
@@ -53,9 +55,13 @@ class Choice:
                 entry = rest
             elif head == "s" and rest == "all":
                 scope_all = True
-        return cls(agencies, entry, scope_all)
+            elif head == "y" and rest.isdigit():
+                year = int(rest)
+        return cls(agencies, entry, scope_all, year)
 
-    def with_(self, *, agency: int | None = None, entry: str | None = None, scope_all: bool = False) -> str:
+    def with_(
+        self, *, agency: int | None = None, entry: str | None = None, scope_all: bool = False, year: int | None = None
+    ) -> str:
         agencies = (*self.agencies, agency) if agency is not None else self.agencies
         parts = []
         if agencies:
@@ -64,6 +70,8 @@ class Choice:
             parts.append(f"m:{entry or self.entry}")
         if scope_all or self.scope_all:
             parts.append("s:all")
+        if year or self.year:
+            parts.append(f"y:{year or self.year}")
         return ";".join(parts)
 
 

@@ -364,7 +364,7 @@ async def _fact(ctx: Context, reader: ReportReader, entry: Entry) -> Answer:
     head = _head(ctx, reader.agency, reader.report).rstrip()
     source = [report_source(reader.agency, reader.report)]
     fact = entry.id.removeprefix("fact.")
-    if fact in ("published_on", "on_time", "late", "days_late", "deadline"):
+    if fact in ("published_on", "on_time", "late", "days_late", "deadline", "on_deadline"):
         return _publication(ctx, fact, facts, head, source)
     if fact == "template":
         version = facts.template
@@ -428,6 +428,13 @@ def _publication(
     )
     if fact == "days_late":
         return ctx.reply([said], kind="value", value=max(0, days), unit="天", sources=source)
+    if fact == "on_deadline":  # 截止日当天发布的吗
+        same = published == due
+        said += ctx.tr(
+            "是截止日当天发布。" if same else "不是截止日当天发布。",
+            " Published on the deadline day." if same else " Not published on the deadline day.",
+        )
+        return ctx.reply([said], kind="bool", value=same, sources=source)
     value = (not late) if fact == "on_time" else late
     return ctx.reply([said], kind="bool", value=value, sources=source)
 

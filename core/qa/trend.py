@@ -196,6 +196,8 @@ async def years(ctx: Context) -> Answer:
                 )
             )
     missing = [y for y in chosen if y not in by_year]
+    if missing and (ask := when.not_out_yet(ctx, max(chosen), reports[-1].year if reports else None)):
+        return ask
     if missing or len(chosen) < 2:
         return ctx.refuse(
             [

@@ -26,7 +26,7 @@ def concept_tokens(ctx: Context, intents: Collection[str]) -> list[Token]:
 
 
 # Intent words any kind of question may carry (吗, 多少, 一共, 你好 …).
-GENERAL_INTENTS = frozenset({"help", "yes_no", "how_many", "have", "sum", "all"})
+GENERAL_INTENTS = frozenset({"help", "yes_no", "how_many", "have", "sum", "all", "respectively"})
 
 
 def stray(ctx: Context, intents: Collection[str]) -> list[Chunk]:

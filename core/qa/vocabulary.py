@@ -29,6 +29,9 @@ INTENT: dict[str, tuple[str, ...]] = {
              "各单位", "各个单位", "的单位", "下属单位", "辖区单位", "所属单位", "辖区内单位", "all agencies",
              "every agency", "across all agencies", "agencies in"),
     "plural": ("哪些", "哪几个", "哪几家", "哪几个单位", "哪些单位"),
+    # 复议维持和纠正的各多少: each of the figures named, not each agency
+    "respectively": ("各多少", "各有多少", "各有几件", "各几件", "各是多少", "各为多少", "各自", "各自多少", "各几个",
+                     "respectively", "each of them", "each of these"),
     "all": ("所有", "全部", "所有的", "全部的", "all", "all the", "everyone", "所有单位", "全部单位", "all agencies"),
     "compare": ("比较", "对比", "相比", "比一比", "对照", "差多少", "差距", "差异", "区别", "相差", "谁多", "哪个多",
                 "比", "之差", "差", "差值", "差了多少", "compare", "comparison", "compared", "versus", "vs", "than", "difference", "minus",
@@ -115,6 +118,7 @@ STOP: tuple[str, ...] = (
     "下辖", "范围内", "以内", "底下", "还是", "存", "存了", "已存", "存储", "存有", "数据库", "库里", "stored",
     "store", "saved", "in the database", "database", "打", "搞", "弄", "做", "做了", "高", "低", "大", "小", "较高", "较低", "更高", "更低", "更多", "更少",
     "there were", "did it", "per", "by how many", "and by how many", "so far", "overall number", "figure",
+    "年底", "年末", "年终", "到年底", "截至年底",
 )
 
 # English function words: no reading needs them. Only those the words above give no other meaning count

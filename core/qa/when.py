@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from core.qa import queries
 from core.qa.queries import AgencyRow, ReportRef
-from core.qa.reply import Answer, Context
+from core.qa.reply import Answer, Context, Option
 
 CARRY = {"apply.carried_over": "later", "apply.carried_forward": "earlier"}
 
@@ -21,10 +21,12 @@ class Year:
 
 
 def years(ctx: Context) -> list[Year]:
-    """The years named, in the order written, without repeats."""
+    """The years named, in the order written, without repeats. 今年 is the clock's year, or the report year
+    chosen for it (``Choice.year``: its report is not out yet); 去年 and 前年 move with it."""
     out: list[Year] = []
     explicit: int | None = None
     text = ctx.reading.text
+    this_year = ctx.choice.year or ctx.now.year
     for i, ref in enumerate(ctx.reading.years):
         previous = ctx.reading.years[i - 1] if i else None
         if (
@@ -39,11 +41,11 @@ def years(ctx: Context) -> list[Year]:
             explicit = ref.year
             found = Year(ref.year, None, ref.relation)
         elif ref.kind == "this":
-            found = Year(ctx.now.year, ref.word, ref.relation)
+            found = Year(this_year, ref.word, ref.relation)
         elif ref.kind == "last":
-            found = Year((explicit if explicit is not None else ctx.now.year) - 1, ref.word, ref.relation)
+            found = Year((explicit if explicit is not None else this_year) - 1, ref.word, ref.relation)
         elif ref.kind == "before_last":
-            found = Year(ctx.now.year - 2, ref.word, ref.relation)
+            found = Year(this_year - 2, ref.word, ref.relation)
         else:
             found = Year(None, ref.word)
         if all(f.year != found.year for f in out):
@@ -62,6 +64,23 @@ def year_note(ctx: Context, y: Year, report: ReportRef) -> list[str]:
             )
         ]
     return []
+
+
+def not_out_yet(ctx: Context, asked: int | None, latest: int | None) -> Answer | None:
+    """今年 read against the clock names a year whose report comes out next year: ask whether the latest
+    report (published this year) is meant, rather than refuse or silently answer another year."""
+    this = [r for r in ctx.reading.years if r.kind == "this"]
+    if not this or ctx.choice.year or asked != ctx.now.year or latest is None or latest >= asked:
+        return None
+    word = this[0].word
+    text = ctx.tr(
+        f"“{word}”是 {asked} 年；{asked} 年度的报告要到 {asked + 1} 年才发布，还没有。"
+        f"已存最新的是 {latest} 年度的报告（{latest + 1} 年发布），按它回答吗？",
+        f"'{word}' is {asked}; the {asked} reports come out in {asked + 1}. The latest stored is {latest} "
+        f"(published in {latest + 1}). Answer for {latest}?",
+    )
+    option = Option(ctx.tr(f"按 {latest} 年度回答", f"answer for {latest}"), ctx.choice.with_(year=latest))
+    return Answer(text, clarify=[option], kind="clarify")
 
 
 def stored_years(reports: list[ReportRef]) -> str:
@@ -98,6 +117,8 @@ async def pick_report(ctx: Context, agency: AgencyRow) -> tuple[ReportRef | None
         ctx.understood += year_note(ctx, y, report)
         return report, None
     match = [r for r in reports if r.year == y.year]
+    if not match and (ask := not_out_yet(ctx, y.year, reports[-1].year)):
+        return None, ask
     if not match:
         return None, ctx.refuse(
             [

@@ -348,6 +348,8 @@ FACT_ENTRIES: tuple[Entry, ...] = (
     _fact("fact.late", "是否逾期发布", "published late", None, [["fact:late"]], _PUBLISHED),
     _fact("fact.days_late", "逾期天数", "days late", "天", [["fact:late", "fact:days"]], (*_PUBLISHED, "fact:on_time")),
     _fact("fact.deadline", "截止日期", "deadline", None, [["fact:deadline"]], _PUBLISHED),
+    _fact("fact.on_deadline", "是否在截止日当天发布", "published on the deadline day", None,
+          [["fact:deadline", "fact:same_day"], ["fact:published", "fact:same_day"]], (*_PUBLISHED, "fact:on_time")),
     _fact("fact.template", "所用模板版本", "template version", None, [["fact:template"]], ("fact:table",)),
     _fact("fact.tables", "表格", "tables", None, [["fact:table"], ["fact:complete"]], ("fact:missing", "fact:complete")),
     _fact("fact.errors", "错误", "errors", "个", [["fact:errors"]], ("fact:problems",)),

@@ -305,7 +305,9 @@ COLUMNS: dict[str, Words] = {
     "decisions": Words(
         ("处理决定数量", "处理决定", "本年处理决定数量"), ("决定数", "决定", "作出", "作出决定", "决定数量"),
         ("imposed", "impose", "decided", "decisions issued", "decisions made", "decisions taken"),
-        ("decisions", "decision", "issued", "issue", "made", "taken"),
+        # 行政许可办了多少: handling said of a table 二 row is its decisions
+        ("decisions", "decision", "issued", "issue", "made", "taken", "办了", "办理", "处理",
+         "办", "handled", "processed", "dealt with"),
     ),
     "count": Words(
         ("采购项目数量", "采购项目"), ("项目数", "项目数量", "项目", "批次"),
@@ -397,6 +399,10 @@ FACTS: dict[str, Words] = {
          "missed", "miss"),
     ),
     "days": Words((), ("几天", "多少天", "天数", "多久"), ("how many days", "days", "how late", "by how many days")),
+    "same_day": Words(
+        (), ("当天", "当日", "同一天", "同一日", "那天", "那一天", "最后一天", "最后一日"),
+        ("that day", "the same day", "on the day", "the last day", "on the last day", "the day of the deadline"),
+    ),
     "deadline": Words(
         ("截止日期",), ("截止时间", "期限", "最晚", "最迟", "截止日", "截止", "规定时间", "应该", "应当", "应在", "必须", "须在"),
         ("deadline", "due date", "due", "should", "supposed to", "must", "required to"),
