@@ -155,6 +155,15 @@ def test_language() -> None:
         ("申请人构成", "breakdown.applicants"),
         ("不予公开的原因分布", "breakdown.withheld"),
         ("规范性文件", "row.active.normative_docs"),
+        # pending said of requests is carried into next year, of cases not yet decided
+        ("how many requests were still pending at the end of the year", "apply.carried_forward.total"),
+        ("how many reconsideration cases are still pending", "review.pending"),
+        # complete said of requests is processed; of a report, its tables all there
+        ("what share of requests did they complete", "rate.completion"),
+        ("is the report complete", "fact.tables"),
+        ("复议被撤销或者变更的", "review.corrected"),
+        ("申请人是科研机构的有几件", "apply.new.research"),
+        ("年报应该在哪天前发布", "fact.deadline"),
     ],
 )
 def test_the_clear_winner(question: str, entry: str) -> None:

@@ -63,7 +63,14 @@ class Token:
 
 
 _INNER = frozenset("/、·-")  # separators inside terms
-_UNIT = re.compile(r"[\u3400-\u9fff]|[a-z][a-z'\-]*|\d+(?:\.\d+)?|%|\S")
+# A hyphen joins English words as 、 joins Chinese ones (error-correction = error correction): a separator
+# inside a term, not part of a word.
+_UNIT = re.compile(r"[\u3400-\u9fff]|[a-z][a-z']*|\d+(?:\.\d+)?|%|\S")
+# didn't → did + not, can't → can + not: the negation is a word of its own.
+_NEGATED = {"ca": "can", "wo": "will", "sha": "shall"}
+# Short forms of English words people type in chat, read as the words they stand for.
+_ABBREVIATED = {"admin": "administrative", "govt": "government", "gov": "government", "dept": "department",
+                "req": "request", "app": "application", "info": "information", "yr": "year"}
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -82,8 +89,13 @@ def units(text: str) -> list[Unit]:
         s = m.group()
         if _HAN.match(s):
             out.append(Unit(m.start(), m.end(), s, "han"))
+        elif s[0].isalpha() and s.endswith("n't") and len(s) > 3:
+            head = s[:-3]
+            out.append(Unit(m.start(), m.end() - 3, _NEGATED.get(head, head), "word"))
+            out.append(Unit(m.end() - 3, m.end(), "not", "word"))
         elif s[0].isalpha():
-            out.append(Unit(m.start(), m.end(), _singular(s), "word"))
+            form = _singular(s)
+            out.append(Unit(m.start(), m.end(), _ABBREVIATED.get(form, form), "word"))
         elif s[0].isdigit():
             out.append(Unit(m.start(), m.end(), s, "num"))
         elif s == "%":

@@ -77,7 +77,7 @@ class Reading:
 
 def normalize(text: str) -> str:
     """Simplified, half-width, lower case, single spaces (offsets of every later step refer to this)."""
-    return clean(text).lower()
+    return clean(text).lower().replace("’", "'")
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -226,7 +226,7 @@ def _table(mask: _Mask) -> tuple[str | None, tuple[int, int] | None]:
 # Suffixes of agency and division names: words before them that nothing explains are a name.
 _NAME_END = re.compile(
     r"(?:区|县|市|旗|镇|乡|街道|街道办|办事处|局|委|办|中心|政府|办公室|厅|署|院|站|所|队|公司|处|"
-    r"district|county|city|town|township|subdistrict|bureau|office|government|centre|center|commission)$"
+    r"district|county|city|town|township|subdistrict|bureau|office|government|govt|centre|center|commission)$"
 )
 _POSSESSIVE = re.compile(r"['’]s?$")  # Putuo District's report
 # Characters a typo puts where a name's suffix should be (定海去 → 定海区): their sounds.

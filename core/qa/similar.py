@@ -35,7 +35,7 @@ from core.qa.parse import Chunk
 
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 MIN_SIMILARITY = 0.8  # one edit in five characters
-MAX_WINDOW = 9  # characters of the question compared with a term
+MAX_WINDOW = 12  # characters of the question compared with a term (信访举报投诉类的申请)
 MAX_CHUNK = 4  # longer unexplained chunks are something else, not a variant of a term
 
 
@@ -110,8 +110,14 @@ def _neighbours(tokens: Sequence[Token], chunk: Chunk) -> tuple[list[Token], lis
 
 
 def _plain(t: Token) -> bool:
-    """A word a window may take in: it names a figure or means nothing (not a year, intent or kind)."""
-    return all(m.kind in ("concept", "stop") for m in t.meanings)
+    """A word a window may take in: it names a figure, means nothing or negates (没 in 没审完); not a year,
+    another intent or a kind."""
+    return all(m.kind in ("concept", "stop") or (m.kind, m.value) == ("intent", "negative") for m in t.meanings)
+
+
+# Characters people write for one another in these phrases (审完 = 审结, 没给 = 未予): a window whose
+# unexplained characters, so replaced, is a term exactly is that term.
+_SYNONYM = {"完": "结", "毕": "结", "没": "未", "无": "未", "还": "尚", "给": "予", "讼": "诉"}
 
 
 def _affix(chunk: Chunk, before: list[Token], after: list[Token]) -> Token | None:
@@ -170,6 +176,11 @@ def _window(
                 kept = list(kept)
                 window = "".join(text[i] for i in kept)
                 span = (kept.index(chunk.span[0]), kept.index(chunk.span[1] - 1) + 1)
+                variant = "".join(
+                    _SYNONYM.get(ch, ch) if span[0] <= k < span[1] or ch == "没" else ch for k, ch in enumerate(window)
+                )
+                if variant != window and variant in terms.meanings:
+                    found.append((1.0, -len(taken), variant, start, end, taken))
                 dropped = {kept.index(i) for i in droppable}
                 for term, score, _ in process.extract(
                     window, terms.strings, scorer=Levenshtein.normalized_similarity,
@@ -187,6 +198,37 @@ def _window(
     return Token(start, end, text[start:end], term, terms.meanings[term], True), taken
 
 
+def _term(text: str) -> tuple[Meaning, ...]:
+    return index().exact.get(tuple(text), ()) if _HAN.fullmatch(text) else ()
+
+
+def _recut(chunk: Chunk, before: list[Token], after: list[Token]) -> tuple[list[Token], list[Token]] | None:
+    """A neighbour that took a character the chunk needs (街道办 + 结 → 街道 + 办结): cut again where both
+    sides are terms, the neighbour keeping what it meant. Only exact terms, no similarity."""
+    if len(chunk.text) > 2:
+        return None
+    for t, side in ((before[:1], "before"), (after[:1], "after")):
+        if not t or t[0].fuzzy or len(t[0].text) < 3:
+            continue
+        tok = t[0]
+        if side == "before":
+            kept, moved = tok.text[:-1], tok.text[-1] + chunk.text
+            kept_span, moved_span = (tok.start, tok.end - 1), (tok.end - 1, chunk.span[1])
+        else:
+            kept, moved = tok.text[1:], chunk.text + tok.text[0]
+            kept_span, moved_span = (tok.start + 1, tok.end), (chunk.span[0], tok.start + 1)
+        kept_meanings, moved_meanings = _term(kept), _term(moved)
+        if not moved_meanings or not any(m.kind == "concept" for m in moved_meanings):
+            continue
+        if not set(kept_meanings) & set(tok.meanings):
+            continue  # the neighbour would lose what it meant
+        return [tok], [
+            Token(*kept_span, kept, kept, tuple(m for m in kept_meanings if m in tok.meanings)),
+            Token(*moved_span, moved, moved, moved_meanings),
+        ]
+    return None
+
+
 def explain(text: str, tokens: list[Token], chunks: list[Chunk]) -> tuple[list[Token], list[Chunk]]:
     """The tokens with the chunks read by similarity, and the chunks still unexplained."""
     tokens = list(tokens)
@@ -196,6 +238,11 @@ def explain(text: str, tokens: list[Token], chunks: list[Chunk]) -> tuple[list[T
             left.append(chunk)
             continue
         before, after = _neighbours(tokens, chunk)
+        recut = _recut(chunk, before, after)
+        if recut is not None:
+            old, new = recut
+            tokens = sorted([*(t for t in tokens if all(t is not o for o in old)), *new], key=lambda t: t.start)
+            continue
         found = _affix(chunk, before, after)
         replaced: list[Token] = []
         if found is not None:

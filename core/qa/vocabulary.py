@@ -16,7 +16,7 @@ INTENT: dict[str, tuple[str, ...]] = {
              "biggest", "greatest", "the most"),
     "rank_asc": ("最少", "最低", "最小", "倒数", "垫底", "倒数第一", "fewest", "least", "lowest", "smallest", "bottom"),
     "ranking": ("排名", "排行", "排序", "排前", "排在前", "排行榜", "名次", "rank", "ranking", "ranked", "rankings"),
-    "sum": ("一共", "总共", "合计", "总计", "共计", "加起来", "总和", "总量", "累计", "合起来", "加总", "总数", "共",
+    "sum": ("一共", "总共", "合计", "总计", "共计", "加起来", "加一起", "加在一起", "加到一起", "总和", "总量", "累计", "合起来", "加总", "总数", "共",
             "in total", "altogether", "combined", "sum", "total", "totals", "overall", "all together", "together"),
     "average": ("平均", "均值", "平均每个", "平均每家", "average", "mean", "avg", "per agency", "on average"),
     "count": ("几家", "多少家", "多少单位", "几个单位", "多少个单位", "几份", "多少份", "单位有几个", "单位有多少",
@@ -118,7 +118,7 @@ STOP: tuple[str, ...] = (
     "下辖", "范围内", "以内", "底下", "还是", "存", "存了", "已存", "存储", "存有", "数据库", "库里", "stored",
     "store", "saved", "in the database", "database", "打", "搞", "弄", "做", "做了", "高", "低", "大", "小", "较高", "较低", "更高", "更低", "更多", "更少",
     "there were", "did it", "per", "by how many", "and by how many", "so far", "overall number", "figure",
-    "年底", "年末", "年终", "到年底", "截至年底",
+    "年底", "年末", "年终", "到年底", "截至年底", "或者", "或是", "或",
 )
 
 # English function words: no reading needs them. Only those the words above give no other meaning count
@@ -134,5 +134,7 @@ FUNCTION_WORDS: tuple[str, ...] = (
     "question", "data", "figures", "stats", "statistics", "numbers", "value", "values", "amounts",
     "officially", "reported", "according", "recorded", "record", "listed", "say", "says", "said", "state",
     "states", "stated", "mention", "mentioned", "it's", "that's", "there's", "what's", "how's", "who's",
+    # greetings and plain adjectives that qualify no figure (ordinary citizens are citizens)
+    "hey", "hi", "hello", "thanks", "thank", "pls", "plz", "ordinary", "regular", "common", "original",
 )
 # fmt: on

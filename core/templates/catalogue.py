@@ -554,4 +554,9 @@ AMBIGUOUS_WORDS: dict[str, tuple[str, ...]] = {
     "其他": ("row:apply.other", "col:other_org", "col:other"),
     "其它": ("row:apply.other", "col:other_org", "col:other"),
     "结转": ("row:apply.carried_over", "row:apply.carried_forward"),
+    # pending: a case not yet decided, or (of requests) one carried into next year
+    "pending": ("col:pending", "row:apply.carried_forward"),
+    "still pending": ("col:pending", "row:apply.carried_forward"),
+    # complete: the tables all there, or (of requests) processed
+    "complete": ("fact:complete", "row:apply.total"),
 }

@@ -34,7 +34,7 @@ ROWS: dict[str, Words] = {
          "来申请", "新增申请", "新增"),
         ("received", "receive", "receives", "receiving", "recieved", "recieve", "new requests", "requests received",
          "applications received", "incoming", "new applications"),
-        ("申请", "request", "requests", "applications", "application", "get", "got", "gets", "new", "foi requests", "filed", "submitted", "file", "submit", "提交", "提出", "提了", "递交", "提", "提交的申请", "申请数",
+        ("申请", "申请人", "request", "requests", "applications", "application", "get", "got", "gets", "new", "foi requests", "filed", "submitted", "file", "submit", "提交", "提出", "提了", "递交", "提", "提交的申请", "申请数",
          "申请量", "申请件数", "申请数量", "申请总数", "依申请公开", "依申请", "政府信息公开申请", "信息公开申请",
          "公开申请", "申请公开", "单位申请", "单位提出", "单位提交"),
     ),
@@ -232,7 +232,7 @@ GROUPS: dict[str, Words] = {
         ("不予处理",), ("不处理", "没有处理", "不受理"),
         ("not processed", "not handled", "dismissed", "not process", "did not process", "not handle",
          "decline to process", "declined to process", "refuse to process", "refused to process",
-         "didn't process", "would not process"),
+         "didn't process", "would not process", "unprocessed", "left unprocessed"),
     ),
     "litigation": Words(
         ("行政诉讼", "诉讼"),
@@ -275,8 +275,10 @@ COLUMNS: dict[str, Words] = {
         ("upheld", "affirmed", "maintained", "uphold", "win", "won", "wins"),
     ),
     "corrected": Words(
-        ("结果纠正", "纠正"), ("被纠正", "纠错", "被纠错", "撤销", "被撤销", "改判", "输", "输了", "败诉"),
-        ("corrected", "overturned", "reversed", "revoked", "lost", "lose", "overruled", "struck down", "correction",
+        # 纠正 covers every outcome that changes the decision: 撤销, 变更, 确认违法, 责令履行
+        ("结果纠正", "纠正"), ("被纠正", "纠错", "被纠错", "撤销", "被撤销", "改判", "输", "输了", "败诉", "变更", "被变更",
+                            "确认违法", "被确认违法", "责令履行"),
+        ("corrected", "error correction", "overturned", "reversed", "revoked", "lost", "lose", "overruled", "struck down", "correction",
          "corrections", "ended in correction"),
     ),
     "other": Words(("其他结果",), (), ("other outcome", "other outcomes", "other result", "other results")),
@@ -374,7 +376,9 @@ RATES: dict[str, Words] = {
     ),
 }
 # Said of either correction rate: the question must also say 复议 or 诉讼.
-CORRECTION_RATE: Words = Words(("纠错率",), ("纠正率", "被纠正率", "纠错比例"), ("correction rate",))
+CORRECTION_RATE: Words = Words(
+    ("纠错率",), ("纠正率", "被纠正率", "纠错比例"), ("correction rate", "error correction rate")
+)
 
 FACTS: dict[str, Words] = {
     "published": Words(
@@ -404,7 +408,8 @@ FACTS: dict[str, Words] = {
         ("that day", "the same day", "on the day", "the last day", "on the last day", "the day of the deadline"),
     ),
     "deadline": Words(
-        ("截止日期",), ("截止时间", "期限", "最晚", "最迟", "截止日", "截止", "规定时间", "应该", "应当", "应在", "必须", "须在"),
+        ("截止日期",), ("截止时间", "期限", "最晚", "最迟", "截止日", "截止", "规定时间", "应该", "应当", "应在", "必须", "须在",
+                         "之前", "哪天前", "前"),
         ("deadline", "due date", "due", "should", "supposed to", "must", "required to"),
     ),
     "template": Words(
