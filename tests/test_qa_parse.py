@@ -94,6 +94,10 @@ def test_conditions_tops_and_tables() -> None:
     assert read(normalize("超过二十件")).condition == Condition(">", 20)
     assert read(normalize("at least 30 requests")).condition == Condition(">=", 30)
     assert read(normalize("实质公开率超过50%")).condition == Condition(">", 50, percent=True)
+    # 不为零, non-zero: more than nothing (零 alone is "none")
+    assert read(normalize("行政诉讼不为零的街道")).condition == Condition(">", 0)
+    assert read(normalize("agencies with a non-zero number of lawsuits")).condition == Condition(">", 0)
+    assert read(normalize("行政诉讼为零的街道")).condition is None
     assert read(normalize("前三名")).top == 3
     assert read(normalize("top 5 by penalties")).top == 5
     assert read(normalize("收申请最多的三个单位")).top == 3

@@ -195,7 +195,13 @@ def _relation(before: str) -> str | None:
     return None
 
 
+# 不为零, non-zero: more than 0 (read before 零 and zero can be read as "none").
+_NONZERO = re.compile(r"不[为是等]于?\s*(?:零|0)(?![\d.])|非\s*(?:零|0)(?![\d.])|non-?zero|not zero")
+
+
 def _condition(mask: _Mask) -> Condition | None:
+    if mask.finditer(_NONZERO):
+        return Condition(">", 0)
     for m in mask.finditer(_THRESHOLD):
         word = m.group("op") or m.group("op2")
         n = _number(m.group("n") or m.group("n2"))
