@@ -86,6 +86,10 @@ def test_years_as_typed() -> None:
     # 2019版 is a template, not a year
     assert read(normalize("用的是2019版还是2021版模板")).years == []
     assert [y.kind for y in read(normalize("去年比前年多收了多少")).years] == ["last", "before_last"]
+    # 本年度 next to a year is the report's own year (三、本年度办理结果), not the clock's
+    assert [y.year for y in read(normalize("2021年本年度办理结果总计")).years] == [2021]
+    assert [y.kind for y in read(normalize("本年度收到多少申请")).years] == ["this"]
+    assert read(normalize("which county-level government had the most lawsuits")).kinds() == {"gov"}
 
 
 def test_conditions_tops_and_tables() -> None:
@@ -168,6 +172,12 @@ def test_language() -> None:
         ("复议被撤销或者变更的", "review.corrected"),
         ("申请人是科研机构的有几件", "apply.new.research"),
         ("年报应该在哪天前发布", "fact.deadline"),
+        # a label as printed, quotes and all; English with its articles
+        ("危及“三安全一稳定”的不予公开件数", "apply.withheld.security_stability.total"),
+        ("how many requests were carried over to the next year", "apply.carried_forward.total"),
+        # the applicant's win is the agency's loss
+        ("行政复议申请人胜诉了几次", "review.corrected"),
+        ("原告败诉的行政诉讼", "litigation.upheld"),
     ],
 )
 def test_the_clear_winner(question: str, entry: str) -> None:

@@ -404,6 +404,7 @@ OTHER = [
     Case("help", None, text=("For example",), kind="none"),
     Case("今天天气怎么样", None, text=("没有记录", "天气"), kind="none"),
     Case("定海区的局长是谁", None, text=("没有记录",), kind="none"),
+    Case("定海区收到的申请都是关于什么的", None, text=("没有记录",), kind="none"),  # subjects are not counted
     Case("2019年定海区收到多少申请", None, text=("没有 2019 年度的报告", "2020"), kind="none"),
     Case("定海区历年收到的申请", None, text=("无法按年份对比",), kind="none"),
     Case("定海区今年收到多少申请", None, text=("2021 年度的报告要到 2022 年才发布", "按它回答吗"), kind="clarify"),

@@ -62,12 +62,13 @@ class Token:
         return [m.value for m in self.meanings if m.kind == kind]
 
 
-_INNER = frozenset("/、·-")  # separators inside terms
+_INNER = frozenset("/、·-“”‘’\"'「」『』《》")  # separators inside terms (危及“三安全一稳定”: quotes too)
 # A hyphen joins English words as 、 joins Chinese ones (error-correction = error correction): a separator
 # inside a term, not part of a word.
 _UNIT = re.compile(r"[\u3400-\u9fff]|[a-z][a-z']*|\d+(?:\.\d+)?|%|\S")
 # didn't → did + not, can't → can + not: the negation is a word of its own.
 _NEGATED = {"ca": "can", "wo": "will", "sha": "shall"}
+_ARTICLES = frozenset({"the", "a", "an"})
 # Short forms of English words people type in chat, read as the words they stand for.
 _ABBREVIATED = {"admin": "administrative", "govt": "government", "gov": "government", "dept": "department",
                 "req": "request", "app": "application", "info": "information", "yr": "year"}
@@ -93,6 +94,8 @@ def units(text: str) -> list[Unit]:
             head = s[:-3]
             out.append(Unit(m.start(), m.end() - 3, _NEGATED.get(head, head), "word"))
             out.append(Unit(m.end() - 3, m.end(), "not", "word"))
+        elif s in _ARTICLES:
+            continue  # carried over to the next year = carried over to next year
         elif s[0].isalpha():
             form = _singular(s)
             out.append(Unit(m.start(), m.end(), _ABBREVIATED.get(form, form), "word"))

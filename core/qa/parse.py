@@ -239,6 +239,9 @@ _POSSESSIVE = re.compile(r"['’]s?$")  # Putuo District's report
 _SUFFIX_SOUNDS = {"qu", "xian", "shi", "zhen", "xiang", "ju"}
 
 
+_REPORT_YEAR = frozenset({"本年度", "本年"})
+
+
 def read(text: str, taken: Sequence[tuple[int, int]] = ()) -> Reading:
     """Read a normalised question; ``taken`` are spans already explained (agency names)."""
     mask = _Mask(text, taken)
@@ -257,6 +260,9 @@ def read(text: str, taken: Sequence[tuple[int, int]] = ()) -> Reading:
     for t in tokens:
         for kind in t.values("year"):
             reading.years.append(YearRef(None, t.text, kind, (t.start, t.end), _relation(text[: t.start])))
+    if any(y.year is not None for y in reading.years):
+        # 2021年本年度办理结果: 本年度 is the report's own year, as the labels use it, not the clock's
+        reading.years = [y for y in reading.years if not (y.kind == "this" and y.word in _REPORT_YEAR)]
     reading.years.sort(key=lambda y: y.span)
     reading.leftovers, glued = _chunks(text, uncovered, tokens, taken)
     reading.tokens = [t for t in tokens if t not in glued]

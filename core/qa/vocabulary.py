@@ -61,7 +61,10 @@ INTENT: dict[str, tuple[str, ...]] = {
                    "复议机关", "复议机构", "作为复议机关", "哪些人", "什么人", "谁写的", "谁申请", "哪些申请人",
                    "逾期答复", "延期答复", "超期答复", "答复超期", "当场答复", "延期", "answer late",
                    "answered late", "replied late", "responded late", "late answers", "late replies", "on the spot",
-                   "extension", "extensions", "reconsideration body"),
+                   "extension", "extensions", "reconsideration body",
+                   # what requests were about: the reports count them, they do not say their subjects
+                   "关于什么", "涉及什么", "什么内容", "哪些内容", "什么事", "什么事情", "什么方面", "哪方面", "哪些方面",
+                   "什么类型的信息", "about what", "what about", "what topics", "what subjects", "what kind of information"),
 }
 
 YEAR_WORDS: dict[str, tuple[str, ...]] = {
@@ -85,7 +88,7 @@ KINDS: dict[str, tuple[str, ...]] = {
             "人民政府", "政府", "区县市", "县市区", "district government", "district governments",
             "county government", "county governments", "city government", "city governments", "government",
             "governments", "districts", "counties", "district", "people's government", "people government",
-            "people's governments"),
+            "people's governments", "county-level government", "county-level governments", "county-level"),
 }
 
 # Filler: needs no explanation anywhere.
@@ -117,7 +120,7 @@ STOP: tuple[str, ...] = (
     "高不高", "低不低", "多不多", "好不好", "怎么样", "行不行", "正常吗", "下面", "下属", "所属", "辖区", "辖区内",
     "下辖", "范围内", "以内", "底下", "还是", "存", "存了", "已存", "存储", "存有", "数据库", "库里", "stored",
     "store", "saved", "in the database", "database", "打", "搞", "弄", "做", "做了", "高", "低", "大", "小", "较高", "较低", "更高", "更低", "更多", "更少",
-    "there were", "did it", "per", "by how many", "and by how many", "so far", "overall number", "figure",
+    "there were", "did it", "per", "higher", "lower", "by how many", "and by how many", "so far", "overall number", "figure",
     "年底", "年末", "年终", "到年底", "截至年底", "或者", "或是", "或",
 )
 

@@ -271,12 +271,15 @@ COLUMNS: dict[str, Words] = {
         ("其他组织",), ("其他法人", "其它组织", "其他机构"), ("other organisations", "other organizations"),
     ),
     "upheld": Words(
-        ("结果维持", "维持"), ("被维持", "维持原决定", "维持原判", "赢", "赢了", "胜诉", "打赢"),
+        ("结果维持", "维持"), ("被维持", "维持原决定", "维持原判", "赢", "赢了", "胜诉", "打赢", "申请人败诉", "申请人输了", "原告败诉",
+                           "原告输了"),
         ("upheld", "affirmed", "maintained", "uphold", "win", "won", "wins"),
     ),
     "corrected": Words(
         # 纠正 covers every outcome that changes the decision: 撤销, 变更, 确认违法, 责令履行
         ("结果纠正", "纠正"), ("被纠正", "纠错", "被纠错", "撤销", "被撤销", "改判", "输", "输了", "败诉", "变更", "被变更",
+                            # the applicant's win is the agency's loss
+                            "申请人胜诉", "申请人赢了", "原告胜诉", "原告赢了",
                             "确认违法", "被确认违法", "责令履行"),
         ("corrected", "error correction", "overturned", "reversed", "revoked", "lost", "lose", "overruled", "struck down", "correction",
          "corrections", "ended in correction"),
