@@ -54,6 +54,9 @@ def test_a_neighbour_gives_back_a_character_the_leftover_needs() -> None:
     assert not left
     assert {v for t in tokens for v in t.values("kind")} == {"street"}
     assert _entry(tokens) == "apply.total.total"
+    # 相 + 差多少 → 相差 + 多少: the comparison is still said, and nothing is left over
+    tokens, left = _explain("普陀区和定海区的实质公开率相差多少")
+    assert all(c.name_like for c in left) and "compare" in {v for t in tokens for v in t.values("intent")}
 
 
 def test_what_nothing_resembles_stays_unexplained() -> None:

@@ -203,8 +203,9 @@ def _term(text: str) -> tuple[Meaning, ...]:
 
 
 def _recut(chunk: Chunk, before: list[Token], after: list[Token]) -> tuple[list[Token], list[Token]] | None:
-    """A neighbour that took a character the chunk needs (街道办 + 结 → 街道 + 办结): cut again where both
-    sides are terms, the neighbour keeping what it meant. Only exact terms, no similarity."""
+    """A neighbour that took a character the chunk needs (街道办 + 结 → 街道 + 办结, 相 + 差多少 → 相差 + 多少):
+    cut again where both sides are terms and everything the neighbour meant is still said. Only exact terms,
+    no similarity."""
     if len(chunk.text) > 2:
         return None
     for t, side in ((before[:1], "before"), (after[:1], "after")):
@@ -218,14 +219,11 @@ def _recut(chunk: Chunk, before: list[Token], after: list[Token]) -> tuple[list[
             kept, moved = tok.text[1:], chunk.text + tok.text[0]
             kept_span, moved_span = (tok.start + 1, tok.end), (chunk.span[0], tok.start + 1)
         kept_meanings, moved_meanings = _term(kept), _term(moved)
-        if not moved_meanings or not any(m.kind == "concept" for m in moved_meanings):
+        if not kept_meanings or not any(m.kind in ("concept", "intent") for m in moved_meanings):
             continue
-        if not set(kept_meanings) & set(tok.meanings):
-            continue  # the neighbour would lose what it meant
-        return [tok], [
-            Token(*kept_span, kept, kept, tuple(m for m in kept_meanings if m in tok.meanings)),
-            Token(*moved_span, moved, moved, moved_meanings),
-        ]
+        if not set(tok.meanings) <= {*kept_meanings, *moved_meanings}:
+            continue  # what the neighbour meant would be lost (差多少 → 相差 + 多少 keeps the comparison)
+        return [tok], [Token(*kept_span, kept, kept, kept_meanings), Token(*moved_span, moved, moved, moved_meanings)]
     return None
 
 
