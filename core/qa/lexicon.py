@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, Literal
 
@@ -149,7 +150,10 @@ def _all_terms() -> Iterable[tuple[str, Meaning]]:
 def index() -> Index:
     """The term index, built once per package version and kept between processes (core.build_cache)."""
     sources = [*(PACKAGE / "qa").glob("*.py"), *(PACKAGE / "templates").glob("*.py"), PACKAGE / "textnorm.py"]
-    return cached("lexicon-index", [*sources, pinyin.TABLE, Path(pinyin.__file__)], _build_index)
+    stemmer = find_spec("snowballstemmer")  # found, not imported: the stems are the installed stemmer's
+    assert stemmer is not None and stemmer.origin is not None
+    sources += [pinyin.TABLE, Path(pinyin.__file__), Path(stemmer.origin).with_name("english_stemmer.py")]
+    return cached("lexicon-index", sources, _build_index)
 
 
 def _build_index() -> Index:
