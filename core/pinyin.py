@@ -9,6 +9,7 @@ writes it; tests/test_pinyin.py checks it against the installed pypinyin).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -58,7 +59,14 @@ def reading(char: str) -> str:
 def syllables(text: str) -> tuple[str, ...]:
     """``text`` read left to right, the longest phrase of the table first, else character by character:
     what pypinyin.lazy_pinyin gives (characters without a reading are kept as they are)."""
-    phrases = _phrases()
+    return read_with(text, _phrases(), reading)
+
+
+def read_with(
+    text: str, phrases: Mapping[str, tuple[str, ...]], char: Callable[[str], str]
+) -> tuple[str, ...]:
+    """The walk of :func:`syllables` over given tables (scripts/make_pinyin_table.py decides with it which
+    phrases the table must keep)."""
     out: list[str] = []
     i = 0
     while i < len(text):
@@ -69,7 +77,7 @@ def syllables(text: str) -> tuple[str, ...]:
                 i = j
                 break
         else:
-            out.append(reading(text[i]))
+            out.append(char(text[i]))
             i += 1
     return tuple(out)
 

@@ -13,28 +13,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.pinyin import BLOCK, LONGEST_PHRASE, TABLE  # noqa: E402
+from core.pinyin import BLOCK, LONGEST_PHRASE, TABLE, read_with  # noqa: E402
 
 
 def toneless(syllable: str) -> str:
     s = unicodedata.normalize("NFD", syllable).replace("u\u0308", "v")
     return "".join(ch for ch in s if not unicodedata.combining(ch))
-
-
-def read(text: str, chars: dict[str, str], phrases: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """core.pinyin.syllables over the given tables (the same walk, longest phrase first)."""
-    out: list[str] = []
-    i = 0
-    while i < len(text):
-        for j in range(min(len(text), i + LONGEST_PHRASE), i + 1, -1):
-            if text[i:j] in phrases:
-                out += phrases[text[i:j]]
-                i = j
-                break
-        else:
-            out.append(chars.get(text[i], text[i]))
-            i += 1
-    return tuple(out)
 
 
 def table_lines() -> list[str]:
@@ -46,7 +30,7 @@ def table_lines() -> list[str]:
     full = {p: tuple(toneless(s[0]) for s in r) for p, r in PHRASES_DICT.items() if len(p) <= LONGEST_PHRASE}
     kept: dict[str, tuple[str, ...]] = {}
     for phrase in sorted(full, key=lambda p: (len(p), p)):
-        if read(phrase, chars, kept) != full[phrase]:
+        if read_with(phrase, kept, lambda c: chars.get(c, c)) != full[phrase]:
             kept[phrase] = full[phrase]
     block = " ".join(chars.get(chr(code), "") for code in range(BLOCK[0], BLOCK[1] + 1))
     others = {c: s for c, s in chars.items() if not BLOCK[0] <= ord(c) <= BLOCK[1]}
