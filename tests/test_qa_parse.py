@@ -133,6 +133,22 @@ def test_words_nothing_explains_are_left_over() -> None:
     assert [c.text for c in r.leftovers] == ["ouhai district government"]
 
 
+def test_a_question_word_keeps_its_noun() -> None:
+    """哪个单位申请最多: 单位 is the agency asked about, not the applicants' 单位 (法人或其他组织) — on a tie
+    between two covers the question word keeps its noun."""
+    r = read(normalize("哪个单位申请最多"))
+    assert [t.text for t in r.tokens][:2] == ["哪个单位", "申请"]
+    assert "col:organisations" not in r.concepts()
+    m, _ = _match("单位申请了多少")  # no question word: the applicants that are organisations
+    assert m.entry is not None and m.entry.id == "apply.new.organisations"
+
+
+def test_a_condition_says_where_it_was_typed() -> None:
+    text = normalize("有几个申请人起诉了两次以上")
+    c = read(text).condition
+    assert c == Condition(">=", 2) and c.span and text[slice(*c.span)] == "两次以上"
+
+
 def test_language() -> None:
     assert detect_lang(normalize("top 3 by 行政处罚")) == "en"
     assert detect_lang(normalize("定海区收到多少申请")) == "zh"
@@ -178,6 +194,18 @@ def test_language() -> None:
         # the applicant's win is the agency's loss
         ("行政复议申请人胜诉了几次", "review.corrected"),
         ("原告败诉的行政诉讼", "litigation.upheld"),
+        # descriptions people use instead of the labels
+        ("从上一年带过来的申请有几个", "apply.carried_over.total"),
+        ("转到明年接着办的有多少", "apply.carried_forward.total"),
+        ("申请人没按时交费的有几件", "apply.other.unpaid_fee.total"),
+        ("要求确认或者重新出具已经拿到的信息的申请", "apply.not_processed.confirm_existing.total"),
+        ("复议完了又去起诉的有几个", "litigation.after_review.total"),
+        ("how many lawsuits without prior reconsideration", "litigation.direct.total"),
+        ("how many requests did not finish and go to next year", "apply.carried_forward.total"),
+        # 加 joins the parts of a sum as 和 does
+        ("予以公开加部分公开占办理总数的比例", "rate.substantive_disclosure"),
+        # disclosure applications are the requests; handled is what was done with them, not fully disclosed
+        ("how many disclosure applications were handled", "apply.total.total"),
     ],
 )
 def test_the_clear_winner(question: str, entry: str) -> None:

@@ -404,6 +404,10 @@ OTHER = [
     Case("help", None, text=("For example",), kind="none"),
     Case("今天天气怎么样", None, text=("没有记录", "天气"), kind="none"),
     Case("定海区的局长是谁", None, text=("没有记录",), kind="none"),
+    # applicants are counted by type, never named; nor are the people or cases behind a total counted
+    Case("定海区2020年复议的申请人是谁", None, text=("没有记录", "申请人是谁"), kind="none"),
+    Case("定海区2020年申请最多的申请人是谁", None, text=("没有记录",), kind="none"),
+    Case("定海区2020年有几个申请人起诉了两次以上", None, text=("没有记录其中两次以上的有几个",), kind="none"),
     Case("定海区收到的申请都是关于什么的", None, text=("没有记录",), kind="none"),  # subjects are not counted
     Case("2019年定海区收到多少申请", None, text=("没有 2019 年度的报告", "2020"), kind="none"),
     Case("定海区历年收到的申请", None, text=("无法按年份对比",), kind="none"),

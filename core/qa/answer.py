@@ -168,13 +168,19 @@ _APPLICANTS = {
     for c in ("natural_person", "commercial", "research", "nonprofit", "legal_service", "other_org")
 }
 
+# 申请人 itself (and the types): "申请人是谁" asks for a name.
+_APPLICANT_WORDS = _APPLICANTS | {"bd:applicants"}
+_COPULA = frozenset({"是", "的", "都是", "分别是", "is", "was", "were", "are"})
+
 
 def _which_applicant(ctx: Context) -> list[Chunk]:
-    """哪家企业, 哪个律所: which applicant — the reports count applicants by type, they do not name them."""
-    tokens = ctx.reading.tokens
+    """哪家企业, 哪个律所, 申请人是谁: which applicant — the reports count applicants by type, they do not
+    name them (是 or 的 between the two words changes nothing)."""
+    tokens = [t for t in ctx.reading.tokens if t.text.strip() not in _COPULA]
     found = []
     for a, b in zip(tokens, tokens[1:], strict=False):
-        if "which" in a.values("intent") and _APPLICANTS & set(b.values("concept")):
+        which_first = "which" in a.values("intent") and _APPLICANTS & set(b.values("concept"))
+        if which_first or ("which" in b.values("intent") and _APPLICANT_WORDS & set(a.values("concept"))):
             found.append(Chunk(ctx.reading.text[a.start : b.end], (a.start, b.end), False))
     return found
 

@@ -243,6 +243,10 @@ def _spelled(word: str) -> str | None:
     return None
 
 
+# Question words that pick agencies out of many (哪个单位, 各单位, 几个单位).
+_PICKS_AGENCIES = frozenset({"which", "each", "count"})
+
+
 @dataclass(frozen=True)
 class _Candidate:
     end: int  # unit index after the term
@@ -265,6 +269,8 @@ def _candidates(forms: Sequence[str], kinds: Sequence[UnitKind], i: int, stop: i
         if meanings:
             size = sum(2 if k == "word" else 1 for k in kinds[i : i + length])
             weight = 1.0 if any(m.kind != "stop" for m in meanings) else (0.5 if size >= 2 else 0.05)
+            if any(m.kind == "intent" and m.value in _PICKS_AGENCIES for m in meanings):
+                weight *= 1.001  # on a tie the question word keeps its noun: 哪个单位|申请最多, not 哪个|单位申请
             score = weight * size * size * (0.9 if fuzzy else 1)
             found.append(_Candidate(i + length, score, key, fuzzy, meanings))
     if kinds[i] == "han":

@@ -26,6 +26,8 @@ class Condition:
     op: Op
     value: float
     percent: bool = False
+    # where the question says it (None: implied by other words); not part of what the condition is
+    span: tuple[int, int] | None = field(default=None, compare=False)
 
     def holds(self, value: float) -> bool:
         n = self.value
@@ -200,8 +202,8 @@ _NONZERO = re.compile(r"不[为是等]于?\s*(?:零|0)(?![\d.])|非\s*(?:零|0)(
 
 
 def _condition(mask: _Mask) -> Condition | None:
-    if mask.finditer(_NONZERO):
-        return Condition(">", 0)
+    if found := mask.finditer(_NONZERO):
+        return Condition(">", 0, span=found[0].span())
     for m in mask.finditer(_THRESHOLD):
         word = m.group("op") or m.group("op2")
         n = _number(m.group("n") or m.group("n2"))
@@ -209,7 +211,7 @@ def _condition(mask: _Mask) -> Condition | None:
             continue
         percent = bool(m.group("pct") or m.group("pct2"))
         op: Op = ">=" if word in _GE else ">" if word in _GT else "<=" if word in _LE else "<"
-        return Condition(op, n, percent)
+        return Condition(op, n, percent, m.span())
     return None
 
 

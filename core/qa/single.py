@@ -9,7 +9,7 @@ from core.qa import queries
 from core.qa.facts import ReportFacts, report_facts
 from core.qa.figures import Figure, ReportReader, finding_source, report_source, template_of
 from core.qa.match import Match, match
-from core.qa.parse import Chunk
+from core.qa.parse import Chunk, Reading
 from core.qa.queries import AgencyRow, ReportRef
 from core.qa.reply import Answer, Context, Option
 from core.qa.scope import division, tier_of
@@ -332,6 +332,11 @@ async def _rate(ctx: Context, reader: ReportReader, entry: Entry) -> Answer:
     return ctx.reply(lines, kind="rate", value=result.percent, unit="%", sources=sources)
 
 
+def counts_within(reading: Reading) -> bool:
+    """A "how many" question that is not a yes/no question (几个…两次以上 counts things, 超过100件了吗 asks)."""
+    return "how_many" in reading.flags() and not reading.yes_no and "yes_no" not in reading.flags()
+
+
 def _checked(
     ctx: Context, lines: list[str], value: float, sources: list[Any], *, percent: bool
 ) -> Answer | None:
@@ -341,8 +346,21 @@ def _checked(
         return None
     from core.qa.across import condition_text
 
-    holds = condition.holds(value)
     said = condition_text(ctx, condition)
+    if counts_within(ctx.reading):
+        # 有几个申请人起诉了两次以上: how many people or cases inside one report meet a threshold; a report
+        # holds one total per figure, so only "is the figure over it?" can be answered
+        typed = ctx.reading.text[slice(*condition.span)] if condition.span else said
+        return ctx.refuse(
+            [
+                ctx.tr(
+                    f"年报只有每项的总数，没有记录其中{typed}的有几个。",
+                    f"The annual report records one total per figure, not how many of them are {typed}.",
+                ),
+                *lines,
+            ]
+        )
+    holds = condition.holds(value)
     lines = [
         *lines,
         ctx.tr(

@@ -62,7 +62,7 @@ def restate(ctx: Context, entry: Entry) -> None:
         ctx.understood.append(ctx.tr(f"（按「{entry.zh}」回答）", f"(answered as '{entry.en}')"))
 
 
-_AND = frozenset({"和", "与", "及", "以及", "跟", "还有", "and", "、"})
+_AND = frozenset({"和", "与", "及", "以及", "跟", "还有", "加", "加上", "plus", "and", "、"})
 
 
 def joins_parts(ctx: Context, found: Match) -> bool:

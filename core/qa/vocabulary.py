@@ -37,7 +37,7 @@ INTENT: dict[str, tuple[str, ...]] = {
                 "比", "之差", "差", "差值", "差了多少", "compare", "comparison", "compared", "versus", "vs", "than", "difference", "minus",
                 "differ"),
     "change": ("同比", "环比", "变化", "增长", "增加", "减少", "下降", "上升", "提高", "降低", "多了", "少了", "变动",
-               "增幅", "降幅", "增长率", "增长百分比", "多收", "少收", "多还是少", "多了还是少了", "涨", "跌", "增加了", "减少了", "增长了", "下降了", "change", "changed",
+               "增幅", "降幅", "增长率", "增长百分比", "多收", "少收", "变了", "变化了", "变", "有什么变化", "多还是少", "多了还是少了", "涨", "跌", "增加了", "减少了", "增长了", "下降了", "change", "changed",
                "changes", "grow", "grew", "growth", "increase", "increased", "decrease", "decreased", "rise",
                "rose", "fall", "fell", "growth rate", "rate of change", "增减", "增减情况", "增减变化", "year-over-year", "year over year", "yoy", "more", "fewer"),
     "yoy": ("同比", "环比", "year-over-year", "year over year", "year-on-year", "year on year", "yoy", "同期", "较"),
@@ -122,6 +122,8 @@ STOP: tuple[str, ...] = (
     "store", "saved", "in the database", "database", "打", "搞", "弄", "做", "做了", "高", "低", "大", "小", "较高", "较低", "更高", "更低", "更多", "更少",
     "there were", "did it", "per", "higher", "lower", "by how many", "and by how many", "so far", "overall number", "figure",
     "年底", "年末", "年终", "到年底", "截至年底", "或者", "或是", "或",
+    # 交了年报, 鄞州区本级, 已经, 加: words of the sentence, not of the figure
+    "交了", "交", "本级", "已经", "加", "加上", "plus",
 )
 
 # English function words: no reading needs them. Only those the words above give no other meaning count
@@ -139,5 +141,6 @@ FUNCTION_WORDS: tuple[str, ...] = (
     "states", "stated", "mention", "mentioned", "it's", "that's", "there's", "what's", "how's", "who's",
     # greetings and plain adjectives that qualify no figure (ordinary citizens are citizens)
     "hey", "hi", "hello", "thanks", "thank", "pls", "plz", "ordinary", "regular", "common", "original",
+    "yo", "hiya", "heya", "sup",
 )
 # fmt: on

@@ -41,7 +41,8 @@ ROWS: dict[str, Words] = {
     "apply.carried_over": Words(
         ("上年结转", "上年度结转"),
         ("去年结转", "结转自上年", "从上年结转", "上年转来", "去年转来", "转过来", "转来", "去年没办完",
-         "上年未办结", "往年结转", "上一年转来", "上一年结转", "结转过来", "上年结转过来"),
+         "上年未办结", "往年结转", "上一年转来", "上一年结转", "结转过来", "上年结转过来", "带过来", "带过来的",
+         "上年带过来", "去年带过来", "上一年带过来", "带进来"),
         ("carried over", "carry over", "carried over from last year", "carried over from the previous year",
          "brought forward", "carry-over", "carryover", "from the previous year", "from last year"),
     ),
@@ -123,7 +124,8 @@ ROWS: dict[str, Words] = {
         ("mass repeated requests", "vexatious", "repeated requests", "mass requests", "repeat requests"),
     ),
     "apply.not_processed.confirm_existing": Words(
-        ("确认或重新出具已获取信息",), ("重新出具", "确认或重新出具", "确认已获取信息"),
+        ("确认或重新出具已获取信息",), ("重新出具", "确认或重新出具", "确认已获取信息", "已经拿到的信息", "已拿到的信息",
+                                 "已经获取的信息", "已经拿到", "已拿到"),
         ("confirm or re-issue", "re-issue", "reissue"),
     ),
     "apply.other": Words(
@@ -135,7 +137,8 @@ ROWS: dict[str, Words] = {
         ("did not correct", "failed to correct", "no correction", "applicant did not correct"),
     ),
     "apply.other.unpaid_fee": Words(
-        ("未按收费通知要求缴纳费用",), ("未缴纳费用", "没交费", "未缴费", "不交费", "没缴费", "没付费", "未交费"),
+        ("未按收费通知要求缴纳费用",), ("未缴纳费用", "没交费", "未缴费", "不交费", "没缴费", "没付费", "未交费", "没按时交费", "没按时缴费",
+                                 "未按时交费", "未按时缴费", "逾期未缴费", "逾期未交费", "不按时交费", "没有按时交费"),
         ("did not pay", "unpaid fee", "unpaid fees", "fee not paid", "did not pay the fee"),
     ),
     "apply.other.other": Words(),
@@ -152,11 +155,13 @@ ROWS: dict[str, Words] = {
         ("结转下年度继续办理", "结转下年度"),
         ("结转下年", "结转到下一年", "结转至下年度", "转入下年度", "转到明年", "转到下一年", "留到下一年", "留到明年",
          "转到下年", "结转到", "未办结", "尚未办结", "没办完", "还没办完", "没有办完", "继续办理", "转入下一年",
-         "留到下年", "结转到下年", "办理中", "处理中", "正在办理", "正在处理", "还在办理", "还在处理"),
+         "留到下年", "结转到下年", "办理中", "处理中", "正在办理", "正在处理", "还在办理", "还在处理", "接着办",
+         "接着办理", "继续办", "带到明年", "带到下一年", "带到下年"),
         ("carried into next year", "carried forward", "carried over to next year", "carried to next year",
          "rolled over", "still open", "outstanding", "unfinished", "not yet completed", "carry forward",
          "rolled over into", "carry over into", "carried over into", "carried into", "carry into", "roll over into",
          "pending at year end", "still pending at year end", "pending at the end of the year", "not finished",
+         "go to next year", "went to next year", "goes to next year", "moved to next year", "pushed to next year",
          "still being processed", "still in progress", "still being handled", "still handling", "in progress",
          "being handled", "being processed"),
     ),
@@ -170,11 +175,13 @@ ROWS: dict[str, Words] = {
     "litigation.direct": Words(
         ("直接起诉",),
         ("未经复议直接起诉", "直接诉讼", "直接告到法院", "直接告", "直接打官司", "没经过复议直接起诉", "直接"),
-        ("filed directly", "directly", "sued directly", "direct lawsuits", "without reconsideration", "direct"),
+        ("filed directly", "directly", "sued directly", "direct lawsuits", "without reconsideration", "direct",
+         "without prior reconsideration", "without reconsideration first", "without going through reconsideration"),
     ),
     "litigation.after_review": Words(
         ("复议后起诉",),
-        ("复议后诉讼", "复议后又起诉", "复议后再起诉", "复议完又起诉", "对复议结果不服起诉", "复议后"),
+        ("复议后诉讼", "复议后又起诉", "复议后再起诉", "复议完又起诉", "对复议结果不服起诉", "复议后",
+         "复议之后又起诉", "复议完又去起诉", "复议后又去起诉", "复议之后又去起诉", "复议完了又去起诉", "复议完了又起诉"),
         ("after reconsideration", "following reconsideration", "lawsuits after reconsideration"),
     ),
     # ------------------------------------------------------------ table 二
@@ -470,7 +477,9 @@ BREAKDOWNS: dict[str, Words] = {
 TOPICS: dict[str, Words] = {
     "apply": Words(("依申请公开", "依申请"), ("政府信息公开申请", "信息公开申请", "公开申请", "申请公开"),
                    ("disclosure requests", "information requests", "foi", "freedom of information", "ogi",
-                    "open government information requests", "gi requests", "rti"),
+                    "open government information requests", "gi requests", "rti", "disclosure applications",
+                    "information disclosure requests", "information disclosure applications", "foi applications",
+                    "information applications", "open government information applications"),
                    ("申请", "request", "requests", "applications", "application")),
     "review": Words(("行政复议、行政诉讼",), ("复议诉讼", "复议和诉讼", "复议、诉讼"), ("reconsideration and litigation",)),
     "active": Words(("主动公开",), (), ("proactive disclosure", "proactively disclosed")),
