@@ -536,9 +536,9 @@ async def _findings(ctx: Context, reader: ReportReader, fact: str, facts: Report
 def breakdown_parts(ctx: Context, entry: Entry, version: str) -> list[tuple[str, str, tuple[str, ...]]]:
     """(zh, en, keys) of each part in a report of ``version``; the applicant breakdown follows the row named
     (办结的申请人构成 → the 办理结果总计 row)."""
+    named = (m.value for t in ctx.reading.tokens for m in t.meanings if m.kind == "concept")  # in question order
     row = next(
-        (c.removeprefix("row:") for c in ctx.reading.concepts() if c.startswith("row:apply.") and c != "row:apply.new"),
-        None,
+        (c.removeprefix("row:") for c in named if c.startswith("row:apply.") and c != "row:apply.new"), None
     ) if entry.id == "breakdown.applicants" else None  # fmt: skip
     out = []
     for part in entry.parts:
