@@ -206,6 +206,13 @@ def test_language() -> None:
         ("予以公开加部分公开占办理总数的比例", "rate.substantive_disclosure"),
         # disclosure applications are the requests; handled is what was done with them, not fully disclosed
         ("how many disclosure applications were handled", "apply.total.total"),
+        ("年底还没处理完的申请", "apply.carried_forward.total"),
+        ("承接上年度的申请", "apply.carried_over.total"),
+        ("只给了部分信息的申请", "apply.partial.total"),
+        ("申请人没说清楚要什么、补正后还不明确的", "apply.unavailable.unclear.total"),
+        ("来自公司的申请", "apply.new.commercial"),
+        ("年报是在截止日之前发的吗", "fact.on_time"),
+        ("年报拖了几天", "fact.days_late"),
     ],
 )
 def test_the_clear_winner(question: str, entry: str) -> None:
@@ -239,3 +246,11 @@ def test_the_applicant_breakdown_follows_the_first_row_named() -> None:
         ctx = Context(None, read(normalize(question)), "zh", [], datetime(2022, 6, 15))  # type: ignore[arg-type]
         keys = [k for _, _, ks in breakdown_parts(ctx, by_id()["breakdown.applicants"], "2021") for k in ks]
         assert keys and all(k.startswith(f"apply.{row}.") for k in keys), keys
+
+
+def test_chat_words_for_which_all_and_years() -> None:
+    assert "which" in read(normalize("谁家被起诉最多")).flags()
+    assert "all" in read(normalize("全市收到申请最多的区县政府")).flags()
+    assert "every_year" in read(normalize("这两年收到的申请变化")).flags()
+    for question in ("yo how many requests", "wat was the number of requests", "来自公司的申请"):
+        assert read(normalize(question)).leftovers == [], question

@@ -408,6 +408,9 @@ OTHER = [
     Case("定海区2020年复议的申请人是谁", None, text=("没有记录", "申请人是谁"), kind="none"),
     Case("定海区2020年申请最多的申请人是谁", None, text=("没有记录",), kind="none"),
     Case("定海区2020年有几个申请人起诉了两次以上", None, text=("没有记录其中两次以上的有几个",), kind="none"),
+    # what a report says in words is no figure (not its count of errors)
+    Case("what did 定海区 say about its problems in 2020", None, text=("does not record",), kind="none"),
+    Case("定海区2020年报里对存在的问题说了什么", None, text=("没有记录",), kind="none"),
     Case("定海区收到的申请都是关于什么的", None, text=("没有记录",), kind="none"),  # subjects are not counted
     Case("2019年定海区收到多少申请", None, text=("没有 2019 年度的报告", "2020"), kind="none"),
     Case("定海区历年收到的申请", None, text=("无法按年份对比",), kind="none"),

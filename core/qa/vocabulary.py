@@ -22,7 +22,7 @@ INTENT: dict[str, tuple[str, ...]] = {
     "count": ("几家", "多少家", "多少单位", "几个单位", "多少个单位", "几份", "多少份", "单位有几个", "单位有多少",
               "单位有多少个", "的单位有几家",
               "how many agencies", "number of agencies", "how many reports", "number of reports"),
-    "which": ("哪个", "哪些", "哪家", "哪几个", "哪几家", "谁", "哪一个", "哪一家", "哪", "which", "who", "what agencies"),
+    "which": ("哪个", "哪些", "哪家", "哪几个", "哪几家", "谁", "谁家", "哪一个", "哪一家", "哪", "which", "who", "what agencies"),
     "list": ("有哪些", "列出", "列一下", "分别", "分别是", "list", "show all", "one by one"),
     "each": ("each agency in", "every agency in", "各", "各个", "每个", "每家", "每一个", "each", "every", "哪些单位", "哪个单位", "哪家单位", "哪些报告",
              "which agencies", "which agency", "what agencies", "which reports", "each agency", "所有单位", "全部单位",
@@ -32,7 +32,7 @@ INTENT: dict[str, tuple[str, ...]] = {
     # 复议维持和纠正的各多少: each of the figures named, not each agency
     "respectively": ("各多少", "各有多少", "各有几件", "各几件", "各是多少", "各为多少", "各自", "各自多少", "各几个",
                      "respectively", "each of them", "each of these"),
-    "all": ("所有", "全部", "所有的", "全部的", "all", "all the", "everyone", "所有单位", "全部单位", "all agencies"),
+    "all": ("所有", "全部", "所有的", "全部的", "全市", "全区", "全县", "全省", "all", "all the", "everyone", "所有单位", "全部单位", "all agencies"),
     "compare": ("比较", "对比", "相比", "比一比", "对照", "差多少", "差距", "差异", "区别", "相差", "谁多", "哪个多",
                 "比", "之差", "差", "差值", "差了多少", "compare", "comparison", "compared", "versus", "vs", "than", "difference", "minus",
                 "differ"),
@@ -42,7 +42,7 @@ INTENT: dict[str, tuple[str, ...]] = {
                "rose", "fall", "fell", "growth rate", "rate of change", "增减", "增减情况", "增减变化", "year-over-year", "year over year", "yoy", "more", "fewer"),
     "yoy": ("同比", "环比", "year-over-year", "year over year", "year-on-year", "year on year", "yoy", "同期", "较"),
     "every_year": ("历年", "每年", "各年", "逐年", "历史", "趋势", "所有年份", "各年度", "这几年", "近几年", "变化趋势",
-                   "近三年", "近两年", "最近几年", "最近三年", "过去几年", "这些年", "历年来",
+                   "近三年", "近两年", "这两年", "最近两年", "最近几年", "最近三年", "过去几年", "这些年", "历年来",
                    "over the years", "each year", "every year", "all years", "trend", "history", "by year",
                    "over time", "over the last three years", "last three years", "past three years", "over the past three years",
                    "last few years", "past few years", "recent years", "in recent years", "over the past years",
@@ -64,7 +64,10 @@ INTENT: dict[str, tuple[str, ...]] = {
                    "extension", "extensions", "reconsideration body",
                    # what requests were about: the reports count them, they do not say their subjects
                    "关于什么", "涉及什么", "什么内容", "哪些内容", "什么事", "什么事情", "什么方面", "哪方面", "哪些方面",
-                   "什么类型的信息", "about what", "what about", "what topics", "what subjects", "what kind of information"),
+                   "什么类型的信息", "about what", "what about", "what topics", "what subjects", "what kind of information",
+                   # what a report says in words: its prose is not stored as figures
+                   "说了什么", "写了什么", "讲了什么", "提到了什么", "提了什么", "怎么说的", "怎么写的", "say about",
+                   "said about", "says about", "write about", "wrote about", "writes about"),
 }
 
 YEAR_WORDS: dict[str, tuple[str, ...]] = {
@@ -122,8 +125,8 @@ STOP: tuple[str, ...] = (
     "store", "saved", "in the database", "database", "打", "搞", "弄", "做", "做了", "高", "低", "大", "小", "较高", "较低", "更高", "更低", "更多", "更少",
     "there were", "did it", "per", "higher", "lower", "by how many", "and by how many", "so far", "overall number", "figure",
     "年底", "年末", "年终", "到年底", "截至年底", "或者", "或是", "或",
-    # 交了年报, 鄞州区本级, 已经, 加: words of the sentence, not of the figure
-    "交了", "交", "本级", "已经", "加", "加上", "plus",
+    # 去起诉, 交了年报, 鄞州区本级, 已经, 加: words of the sentence, not of the figure
+    "去", "交了", "交", "本级", "已经", "加", "加上", "plus", "来自", "across", "provide", "provided",
 )
 
 # English function words: no reading needs them. Only those the words above give no other meaning count
@@ -141,6 +144,6 @@ FUNCTION_WORDS: tuple[str, ...] = (
     "states", "stated", "mention", "mentioned", "it's", "that's", "there's", "what's", "how's", "who's",
     # greetings and plain adjectives that qualify no figure (ordinary citizens are citizens)
     "hey", "hi", "hello", "thanks", "thank", "pls", "plz", "ordinary", "regular", "common", "original",
-    "yo", "hiya", "heya", "sup",
+    "yo", "hiya", "heya", "sup", "wat", "wot", "whats",
 )
 # fmt: on
