@@ -254,3 +254,25 @@ def test_chat_words_for_which_all_and_years() -> None:
     assert "every_year" in read(normalize("这两年收到的申请变化")).flags()
     for question in ("yo how many requests", "wat was the number of requests", "来自公司的申请"):
         assert read(normalize(question)).leftovers == [], question
+
+
+def test_the_year_a_report_came_out_names_the_year_before() -> None:
+    r = read(normalize("鹿城区2022年发布的年报收到多少申请"), [(0, 3)])
+    assert [(y.year, y.relation) for y in r.years] == [(2022, "published")]
+    assert "fact:published" not in r.concepts()  # 发布 is said of the year, not asked
+    # with the report's own year named, the year it came out only restates it, and the date is asked
+    r = read(normalize("定海区2020年的年报是2021年几月几号发布的"), [(0, 3)])
+    assert [(y.year, y.relation) for y in r.years] == [(2020, None), (2021, "published")]
+    assert "fact:published" in r.concepts()
+    r = read(normalize("定海区去年什么时候发布的年报"), [(0, 3)])
+    assert [(y.kind, y.relation) for y in r.years] == [("last", "published")] and "fact:published" in r.concepts()
+    # published said of a figure is no report year (2021年公布的处罚决定 has no 年报 in it)
+    assert read(normalize("2021年公布的行政处罚决定")).years[0].relation is None
+
+
+def test_how_many_said_of_a_kind_counts_agencies() -> None:
+    from core.qa.across import counts_kind
+
+    assert counts_kind(read(normalize("2021年有几个街道被复议纠正过")))
+    assert counts_kind(read(normalize("how many towns had reconsiderations in 2021")))
+    assert not counts_kind(read(normalize("2021年街道收到多少申请")))

@@ -408,6 +408,10 @@ OTHER = [
     Case("定海区2020年复议的申请人是谁", None, text=("没有记录", "申请人是谁"), kind="none"),
     Case("定海区2020年申请最多的申请人是谁", None, text=("没有记录",), kind="none"),
     Case("定海区2020年有几个申请人起诉了两次以上", None, text=("没有记录其中两次以上的有几个",), kind="none"),
+    # the report that came out in a year is the one for the year before
+    Case("定海区今年发布的年报里收到多少申请", 34, "apply.new.total", DH, "三", "34", ("按 2020 年度理解",), kind="value"),
+    Case("定海区2020年的年报是2021年几月几号发布的", "2021-02-03", text=("2021 年 2 月 3 日",), kind="date"),
+    Case("定海区2020年收费的申请人有几个", None, text=("没有记录",), kind="none"),  # the processing fee
     # what a report says in words is no figure (not its count of errors)
     Case("what did 定海区 say about its problems in 2020", None, text=("does not record",), kind="none"),
     Case("定海区2020年报里对存在的问题说了什么", None, text=("没有记录",), kind="none"),

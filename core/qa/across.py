@@ -16,7 +16,7 @@ from core.qa import queries, when
 from core.qa.facts import ReportFacts, report_facts
 from core.qa.figures import ReportReader, cell_source, finding_source, table_of, unit_of
 from core.qa.match import match
-from core.qa.parse import Condition
+from core.qa.parse import Condition, Reading
 from core.qa.queries import AgencyRow, ReportRef
 from core.qa.reply import Answer, Context, Option
 from core.qa.scope import Scope
@@ -93,7 +93,7 @@ async def answer(ctx: Context, scope: Scope) -> Answer:
             ]
         )
     restate(ctx, entry)
-    flags = ctx.reading.flags()
+    flags = ctx.reading.flags() | ({"count"} if counts_kind(ctx.reading) else set())
     condition = _condition(ctx, flags)
     if entry.kind == "rate":
         return await _rates(ctx, scope, ids, entry, year, condition)
@@ -109,6 +109,14 @@ async def answer(ctx: Context, scope: Scope) -> Answer:
     if "count" in flags:
         return await conditioned(ctx, scope, ids, entry, keys, year, Condition(">", 0))
     return await each(ctx, scope, ids, entry, keys, year)
+
+
+def counts_kind(reading: Reading) -> bool:
+    """有几个街道被纠正过, how many towns: 几/多少 said of a kind of agency counts agencies (as 几个单位 does)."""
+    tokens = [t for t in reading.tokens if t.text.strip() not in ("个", "家")]
+    return any(
+        "how_many" in a.values("intent") and b.has("kind") for a, b in zip(tokens, tokens[1:], strict=False)
+    )
 
 
 def _condition(ctx: Context, flags: set[str]) -> Condition | None:

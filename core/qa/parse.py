@@ -49,7 +49,9 @@ class YearRef:
     word: str | None  # 今年/去年/前年/上一年/最新 as typed
     kind: str | None  # this | last | before_last | latest
     span: tuple[int, int]
-    relation: str | None = None  # "into" (结转到2022年, carried into 2022) or "from" (从2019年转过来)
+    # "into" (结转到2022年, carried into 2022), "from" (从2019年转过来), "base" (比前年) or "published"
+    # (2022年发布的年报, published in 2022: the year a report came out, not the year it covers)
+    relation: str | None = None
 
 
 @dataclass
@@ -135,6 +137,13 @@ _TABLE_NAMES = {"2": "二", "3": "三", "4": "四", "two": "二", "three": "三"
 _INTO = re.compile(r"(?:到|至|转入|转到|into|to)\s*$")
 _FROM = re.compile(r"(?:从|自|from)\s*$")
 _BASE = re.compile(r"(?:比|than|compared (?:with|to)|versus|vs\.?)\s*$")
+_PUBLISHED_AFTER = re.compile(
+    r"\s*的?\s*(?:几月几[号日]|几月份?|\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?|[一二三四五六七八九十]{1,2}月|哪天|哪一天|"
+    r"什么时候|初|底|年初|年底)?\s*(?:发布|公布|发出|印发|发的|出的)"
+)
+_WHEN = re.compile(r"几|哪|什么时候")
+_REPORT = re.compile(r"年报|报告|report")  # published said of the report, not of a figure (公布的处罚决定)
+_PUBLISHED_BEFORE = re.compile(r"(?:published|released|发布于|公布于)\s*(?:in|on|during)?\s*$")
 _VERSION = re.compile(r"(?:20\d{2}|[〇零一二三四五六七八九]{4})\s*年?\s*版")
 _MARKUP = re.compile(r"</?[a-z][a-z0-9]{0,10}(?:\s[^<>]{0,40})?>|&(?:[a-z]{2,6}|#\d{1,5});")
 _YES_NO_EN = re.compile(r"^(?:is|was|were|are|did|does|do|has|have|had|can|could)\b")
@@ -182,12 +191,25 @@ def _years(mask: _Mask) -> list[YearRef]:
             year = int("".join(str(cn_number(c)) for c in m.group("cn")))
         else:
             year = 2000 + int(m.group("short"))
-        found.append(YearRef(year, None, None, m.span(), _relation(mask.text[: m.start()])))
+        found.append(YearRef(year, None, None, m.span(), _relation(mask.text, m.span())))
     return found
 
 
-def _relation(before: str) -> str | None:
-    """What the words before a year make of it: into (结转到2022年), from (从2019年), base (比前年)."""
+def _published_words(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
+    """Where 发布的 (after the year) or published in (before it) is written."""
+    if m := _PUBLISHED_AFTER.match(text, span[1]):
+        return m.span()
+    if m := _PUBLISHED_BEFORE.search(text[: span[0]]):
+        return m.span()
+    return None
+
+
+def _relation(text: str, span: tuple[int, int]) -> str | None:
+    """What the words around a year make of it: into (结转到2022年), from (从2019年), base (比前年),
+    published (2022年发布的, 去年几月发布的, published in 2022)."""
+    before = text[: span[0]]
+    if _REPORT.search(text) and _published_words(text, span):
+        return "published"
     if _INTO.search(before):
         return "into"
     if _FROM.search(before):
@@ -261,11 +283,17 @@ def read(text: str, taken: Sequence[tuple[int, int]] = ()) -> Reading:
     reading = Reading(text, detect_lang(text), tokens, [], years, condition, top, table)
     for t in tokens:
         for kind in t.values("year"):
-            reading.years.append(YearRef(None, t.text, kind, (t.start, t.end), _relation(text[: t.start])))
+            reading.years.append(YearRef(None, t.text, kind, (t.start, t.end), _relation(text, (t.start, t.end))))
     if any(y.year is not None for y in reading.years):
         # 2021年本年度办理结果: 本年度 is the report's own year, as the labels use it, not the clock's
         reading.years = [y for y in reading.years if not (y.kind == "this" and y.word in _REPORT_YEAR)]
     reading.years.sort(key=lambda y: y.span)
+    if reading.years and all(y.relation == "published" for y in reading.years):
+        # 2022年发布的年报 names the 2021 report: 发布 is said of the year, not asked
+        said = [
+            p for y in reading.years if (p := _published_words(text, y.span)) and not _WHEN.search(text[slice(*p)])
+        ]  # 去年什么时候发布的: the date is what is asked
+        tokens = [t for t in tokens if not any(a <= t.start and t.end <= b for a, b in said)]
     reading.leftovers, glued = _chunks(text, uncovered, tokens, taken)
     reading.tokens = [t for t in tokens if t not in glued]
     reading.yes_no = is_yes_no(reading)

@@ -66,6 +66,8 @@ INTENT: dict[str, tuple[str, ...]] = {
                    "关于什么", "涉及什么", "什么内容", "哪些内容", "什么事", "什么事情", "什么方面", "哪方面", "哪些方面",
                    "什么类型的信息", "about what", "what about", "what topics", "what subjects", "what kind of information",
                    # what a report says in words: its prose is not stored as figures
+                   # a fee said of requests is the information processing fee, not 行政事业性收费
+                   "收费的申请人", "收费的申请", "收了费的", "被收费", "were charged", "charged a fee", "charged fees",
                    "说了什么", "写了什么", "讲了什么", "提到了什么", "提了什么", "怎么说的", "怎么写的", "say about",
                    "said about", "says about", "write about", "wrote about", "writes about"),
 }

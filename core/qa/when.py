@@ -27,8 +27,12 @@ def years(ctx: Context) -> list[Year]:
     explicit: int | None = None
     text = ctx.reading.text
     this_year = ctx.choice.year or ctx.now.year
-    for i, ref in enumerate(ctx.reading.years):
-        previous = ctx.reading.years[i - 1] if i else None
+    refs = ctx.reading.years
+    if any(r.relation != "published" for r in refs):
+        # 2020年的年报是2021年几月发布的: the year it came out restates the report's year
+        refs = [r for r in refs if r.relation != "published"]
+    for i, ref in enumerate(refs):
+        previous = refs[i - 1] if i else None
         if (
             ref.kind == "last"
             and previous is not None
@@ -48,6 +52,10 @@ def years(ctx: Context) -> list[Year]:
             found = Year(this_year - 2, ref.word, ref.relation)
         else:
             found = Year(None, ref.word)
+        if ref.relation == "published" and found.year is not None:
+            # the report that came out in 2022 is the 2021 report
+            typed = text[ref.span[0] : ref.span[1]]
+            found = Year(found.year - 1, ctx.tr(f"{typed}发布的", f"published in {typed}"))
         if all(f.year != found.year for f in out):
             out.append(found)
     return out
