@@ -213,6 +213,10 @@ def test_language() -> None:
         ("来自公司的申请", "apply.new.commercial"),
         ("年报是在截止日之前发的吗", "fact.on_time"),
         ("年报拖了几天", "fact.days_late"),
+        # 其他 names the row 其他处理 or the column 其他, never both at once
+        ("申请人是其他的有几件", "apply.new.other_org"),
+        ("其他处理多少件", "apply.other.total"),
+        ("how many requests were still unprocessed at the end of the year", "apply.carried_forward.total"),
     ],
 )
 def test_the_clear_winner(question: str, entry: str) -> None:

@@ -412,6 +412,11 @@ OTHER = [
     Case("定海区今年发布的年报里收到多少申请", 34, "apply.new.total", DH, "三", "34", ("按 2020 年度理解",), kind="value"),
     Case("定海区2020年的年报是2021年几月几号发布的", "2021-02-03", text=("2021 年 2 月 3 日",), kind="date"),
     Case("定海区2020年收费的申请人有几个", None, text=("没有记录",), kind="none"),  # the processing fee
+    # who: a person; how to apply, how well: no figure
+    Case("定海区2020年被起诉的案件里被告是谁", None, text=("没有记录", "谁"), kind="none"),
+    Case("how do I file an FOI request with 定海区", None, text=("does not record",), kind="none"),
+    Case("定海区2020年依申请公开工作做得怎么样", None, text=("没有记录",), kind="none"),
+    Case("定海区2020年报是2021年几月发的", "2021-02-03", text=("2021 年 2 月 3 日",), kind="date"),
     # what a report says in words is no figure (not its count of errors)
     Case("what did 定海区 say about its problems in 2020", None, text=("does not record",), kind="none"),
     Case("定海区2020年报里对存在的问题说了什么", None, text=("没有记录",), kind="none"),

@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from typing import Literal
 
 from core.qa.lexicon import Token
-from core.templates.catalogue import Entry, EntryKind, Need, entries
+from core.templates.catalogue import AMBIGUOUS_WORDS, Entry, EntryKind, Need, entries
 
 Status = Literal["answer", "ambiguous", "partial", "none"]
 MAX_CHOICES = 5
@@ -67,7 +67,7 @@ def score(entry: Entry, tokens: Sequence[Token]) -> Scored:
     申请, 收了) may stay unexplained, and count for nothing either way."""
     named = _named(tokens)
     hinted = {m.value for t in tokens for m in t.meanings if m.kind == "concept"}
-    met = [n for n in entry.needs if n.concepts <= named]
+    met = [n for n in entry.needs if n.concepts <= named and _each_said(n.concepts, tokens)]
     need = max(met, key=lambda n: (len(n.concepts), -n.defaults)) if met else None
     extra = need.concepts if need else frozenset()
     accepts = entry.accepts
@@ -93,6 +93,22 @@ def score(entry: Entry, tokens: Sequence[Token]) -> Scored:
     return Scored(
         entry, covered, need is not None and not unexplained, tuple(unexplained), need, relevance, firm
     )
+
+
+def _each_said(concepts: frozenset[str], tokens: Sequence[Token]) -> bool:
+    """An ambiguous word (其他: the row 其他处理 or the column 其他) names one of its meanings, never two at
+    once: 申请人是其他 is the column 其他 of 申请, not the cell 其他处理 × 其他."""
+    if len(concepts) < 2:
+        return True
+    rest = set(concepts)
+    ambiguous = 0
+    for t in tokens:
+        said = {m.value for m in t.meanings if m.kind == "concept"} & concepts
+        if t.term in AMBIGUOUS_WORDS:
+            ambiguous += bool(said)
+        else:
+            rest -= said
+    return len(rest) <= ambiguous
 
 
 def _named(tokens: Sequence[Token]) -> set[str]:

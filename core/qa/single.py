@@ -76,7 +76,7 @@ async def answer(ctx: Context) -> Answer:
         | {"which", "list", "plural", "count"}
         | ({"negative"} if ctx.reading.yes_no else set())
     )
-    if ctx.entry is None and (odd := stray(ctx, allowed)):
+    if ctx.entry is None and (odd := stray(ctx, allowed) or _who(ctx)):
         return await not_recorded(ctx, odd)
     named = next(n for n in ctx.agencies if n.row is not None)
     agency = named.row
@@ -130,6 +130,15 @@ async def answer(ctx: Context) -> Answer:
     if options and reply.clarify is None:
         reply.clarify = options
     return reply
+
+
+_WHO = frozenset({"谁", "who", "whom"})
+
+
+def _who(ctx: Context) -> list[Chunk]:
+    """谁 asked of one agency's report (被告是谁, 谁写的): a person, which no report records. Among agencies
+    (谁收到的申请最多) 谁 is the agency, and that question is not answered here."""
+    return [Chunk(t.text, (t.start, t.end), False) for t in ctx.reading.tokens if t.text.strip() in _WHO]
 
 
 async def _others(ctx: Context, named: Any) -> list[Option]:

@@ -68,6 +68,10 @@ INTENT: dict[str, tuple[str, ...]] = {
                    # what a report says in words: its prose is not stored as figures
                    # a fee said of requests is the information processing fee, not 行政事业性收费
                    "收费的申请人", "收费的申请", "收了费的", "被收费", "were charged", "charged a fee", "charged fees",
+                   # how to apply, and opinions: no report records them
+                   "怎么申请", "如何申请", "怎样申请", "在哪申请", "在哪里申请", "去哪申请", "在哪下载", "在哪里下载",
+                   "how do i", "how can i", "how to file", "how to apply", "where can i",
+                   "做得怎么样", "做得如何", "做得好不好", "干得怎么样", "表现如何", "表现怎么样", "how well", "how good",
                    "说了什么", "写了什么", "讲了什么", "提到了什么", "提了什么", "怎么说的", "怎么写的", "say about",
                    "said about", "says about", "write about", "wrote about", "writes about"),
 }

@@ -165,6 +165,7 @@ ROWS: dict[str, Words] = {
          "rolled over", "still open", "outstanding", "unfinished", "not yet completed", "carry forward",
          "rolled over into", "carry over into", "carried over into", "carried into", "carry into", "roll over into",
          "pending at year end", "still pending at year end", "pending at the end of the year", "not finished",
+         "unprocessed", "still unprocessed", "not yet processed", "yet to be processed",
          "go to next year", "went to next year", "goes to next year", "moved to next year", "pushed to next year",
          "still being processed", "still in progress", "still being handled", "still handling", "in progress",
          "being handled", "being processed"),
@@ -279,7 +280,9 @@ COLUMNS: dict[str, Words] = {
         ("law firms", "law firm", "lawyers", "legal services", "legal service providers"),
     ),
     "other_org": Words(
-        ("其他组织",), ("其他法人", "其它组织", "其他机构"), ("other organisations", "other organizations"),
+        ("其他组织",), ("其他法人", "其它组织", "其他机构", "申请人是其他的", "申请人为其他的", "其他申请人", "其他类申请人",
+                     "其他类型的申请人", "申请人是其它的", "其它申请人"),
+        ("other organisations", "other organizations", "other applicants", "other applicant types"),
     ),
     "upheld": Words(
         ("结果维持", "维持"), ("被维持", "维持原决定", "维持原判", "赢", "赢了", "胜诉", "打赢", "申请人败诉", "申请人输了", "原告败诉",
@@ -401,7 +404,7 @@ FACTS: dict[str, Words] = {
     ),
     "date": Words(
         (), ("哪天", "哪一天", "什么时候", "何时", "日期", "几月几号", "几月几日", "几号", "时间", "啥时候", "发布日期",
-             "发布时间", "公布日期", "发布于"),
+             "发布时间", "公布日期", "发布于", "几月", "几月份", "哪个月"),
         ("when", "date", "what date", "what day", "which day"),
     ),
     "on_time": Words(
@@ -485,7 +488,10 @@ TOPICS: dict[str, Words] = {
                     "open government information requests", "gi requests", "rti", "disclosure applications",
                     "information disclosure requests", "information disclosure applications", "foi applications",
                     "information applications", "open government information applications"),
-                   ("申请", "request", "requests", "applications", "application")),
+                   ("申请", "request", "requests", "applications", "application",
+                    # the applicants named by type speak of requests (申请人是其他的 → 本年新收·其他)
+                    "申请人是其他的", "申请人为其他的", "申请人是其它的", "其他申请人", "其他类申请人", "其他类型的申请人",
+                    "其它申请人")),
     "review": Words(("行政复议、行政诉讼",), ("复议诉讼", "复议和诉讼", "复议、诉讼"), ("reconsideration and litigation",)),
     "active": Words(("主动公开",), (), ("proactive disclosure", "proactively disclosed")),
 }
