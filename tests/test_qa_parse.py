@@ -217,6 +217,8 @@ def test_language() -> None:
         ("申请人是其他的有几件", "apply.new.other_org"),
         ("其他处理多少件", "apply.other.total"),
         ("how many requests were still unprocessed at the end of the year", "apply.carried_forward.total"),
+        ("年报有没有在法定期限内公布", "fact.on_time"),
+        ("年报法定截止日是哪天", "fact.deadline"),
     ],
 )
 def test_the_clear_winner(question: str, entry: str) -> None:
@@ -280,3 +282,14 @@ def test_how_many_said_of_a_kind_counts_agencies() -> None:
     assert counts_kind(read(normalize("2021年有几个街道被复议纠正过")))
     assert counts_kind(read(normalize("how many towns had reconsiderations in 2021")))
     assert not counts_kind(read(normalize("2021年街道收到多少申请")))
+
+
+def test_first_place_is_one_agency() -> None:
+    """排名第一, 倒数第一, 第一名: the one agency, as 最多 is (not the ranking's first ten)."""
+    from core.qa.across import _superlative
+
+    for question, top in (("收到申请排名倒数第一的单位", 1), ("收到申请第一名", 1), ("收到申请前三名", 3)):
+        r = read(normalize(question))
+        assert r.top == top and _superlative(r.flags(), r.top) == (top == 1), question
+    assert read(normalize("表三第一行总计")).top is None  # 第一 of a row is no ranking
+    assert not read(normalize("实质公开率变化了几个百分点")).leftovers

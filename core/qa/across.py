@@ -266,11 +266,16 @@ def _notes(ctx: Context, entries: list[Place], blanks: int) -> list[str]:
     return notes
 
 
+def _superlative(flags: set[str], top: int | None) -> bool:
+    """The one agency (最多, 排名第一, 倒数第一), not a list of them (排名, 前三名, 哪些)."""
+    return "plural" not in flags and (top == 1 or ("ranking" not in flags and not top))
+
+
 async def rank(
     ctx: Context, scope: Scope, ids: queries.Agencies, entry: Entry, keys: tuple[str, ...], year: int
 ) -> Answer:
     asc = "rank_asc" in ctx.reading.flags()
-    superlative = not ({"ranking", "plural"} & ctx.reading.flags()) and not ctx.reading.top
+    superlative = _superlative(ctx.reading.flags(), ctx.reading.top)
     limit = ctx.reading.top or (1 if superlative else 10)
     entries, blanks = await _values(ctx, keys, year, ids, None, ascending=asc, limit=limit + 20)
     name = entry.name(ctx.lang)
@@ -484,7 +489,7 @@ async def _rates(
                 ]
                 + note
             )
-        superlative = not ({"ranking", "plural"} & flags) and not ctx.reading.top
+        superlative = _superlative(flags, ctx.reading.top)
         limit = 1 if superlative else ctx.reading.top or 10
         top = chosen[:limit]
         tied = [e for e in chosen[limit:] if e.value == top[-1].value]

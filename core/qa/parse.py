@@ -119,6 +119,7 @@ _TOP = re.compile(
     r"(?:排名|排行)?前\s*(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:名|位|个|家)?"
     r"|top[\s-]*(?P<e>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)"
     r"|(?P<c>\d{1,2}|[一二两三四五六七八九十]{1,2})\s*[个家](?=单位|街道|部门|区|县|镇|乡|局)"
+    r"|(?<=排名|排行|倒数)\s*第\s*(?P<f>[一1])\s*(?:名|位)?|第\s*(?P<g>[一1])\s*名"  # 倒数第一: the one
     r"|\b(?:the|which|what)\s+(?P<t>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+(?=agencies|subdistricts|towns|"
     r"departments|districts|governments|reports|units|bureaus)"
 )
@@ -239,7 +240,7 @@ def _condition(mask: _Mask) -> Condition | None:
 
 def _top(mask: _Mask) -> int | None:
     for m in mask.finditer(_TOP):
-        n = _number(m.group("n") or m.group("e") or m.group("c") or m.group("t"))
+        n = _number(m.group("n") or m.group("e") or m.group("c") or m.group("t") or m.group("f") or m.group("g"))
         if n:
             return int(n)
     return None

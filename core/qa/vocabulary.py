@@ -132,7 +132,8 @@ STOP: tuple[str, ...] = (
     "there were", "did it", "per", "higher", "lower", "by how many", "and by how many", "so far", "overall number", "figure",
     "年底", "年末", "年终", "到年底", "截至年底", "或者", "或是", "或",
     # 去起诉, 交了年报, 鄞州区本级, 已经, 加: words of the sentence, not of the figure
-    "去", "交了", "交", "本级", "已经", "加", "加上", "plus", "来自", "across", "provide", "provided",
+    "去", "交了", "编", "编的", "编制", "编写", "百分点", "个百分点", "几个百分点", "多少个百分点",
+    "percentage points", "percentage point", "points", "交", "本级", "已经", "加", "加上", "plus", "来自", "across", "provide", "provided",
 )
 
 # English function words: no reading needs them. Only those the words above give no other meaning count

@@ -410,7 +410,8 @@ FACTS: dict[str, Words] = {
     "on_time": Words(
         ("按时",),  ("准时", "及时", "按期", "如期", "没超期", "没逾期", "没有逾期", "按规定时间", "按照规定时间", "在规定时间内",
                  "规定时间内", "按规定", "按照规定", "在期限内", "期限内", "截止日前", "截止日期前", "截止日之前",
-                 "截止日期之前", "截止时间之前", "截止时间前", "期限之前", "期限前", "按时间要求"),
+                 "截止日期之前", "截止时间之前", "截止时间前", "期限之前", "期限前", "按时间要求", "法定期限内",
+                 "在法定期限内", "法定时限内", "法定时间内", "规定期限内"),
         ("on time", "in time", "timely", "on schedule", "meet the deadline", "met the deadline", "make the deadline",
          "made the deadline", "within the deadline", "before the deadline", "by the deadline"),
     ),
@@ -426,7 +427,7 @@ FACTS: dict[str, Words] = {
         ("that day", "the same day", "on the day", "the last day", "on the last day", "the day of the deadline"),
     ),
     "deadline": Words(
-        ("截止日期",), ("截止时间", "期限", "最晚", "最迟", "截止日", "截止", "规定时间", "应该", "应当", "应在", "必须", "须在",
+        ("截止日期",), ("截止时间", "期限", "最晚", "最迟", "截止日", "法定截止日", "法定截止日期", "法定期限", "法定时限", "截止", "规定时间", "应该", "应当", "应在", "必须", "须在",
                          "之前", "哪天前", "前"),
         ("deadline", "due date", "due", "should", "supposed to", "must", "required to"),
     ),
