@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import typer
 
 from core.cli import admin, ask, deadlines, documents, reports
@@ -17,4 +19,9 @@ for module in (reports, ask, deadlines, documents, admin):
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    finally:
+        # Everything a command made is garbage at exit; without this the interpreter's last collections walk
+        # it all (SQLAlchemy, pydantic, the term index): 130 of a one-shot `nianbao ask`'s 700 ms.
+        gc.freeze()
