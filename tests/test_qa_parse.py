@@ -219,6 +219,9 @@ def test_language() -> None:
         ("how many requests were still unprocessed at the end of the year", "apply.carried_forward.total"),
         ("年报有没有在法定期限内公布", "fact.on_time"),
         ("年报法定截止日是哪天", "fact.deadline"),
+        # 结案率 is the 办结率 of core.templates.rates said of cases closed
+        ("结案率是多少", "rate.completion"),
+        ("申请的结案比例", "rate.completion"),
     ],
 )
 def test_the_clear_winner(question: str, entry: str) -> None:

@@ -382,7 +382,10 @@ RATES: dict[str, Words] = {
         ("公开率",), ("予以公开率", "全部公开率", "公开比例"), ("disclosure rate", "full disclosure rate", "disclosure ratio"),
     ),
     "withholding": Words(("不予公开率",), ("不公开率", "拒绝公开率"), ("withholding rate", "refusal rate")),
-    "completion": Words(("办结率",), ("完成率", "办理率", "办结比例"), ("completion rate", "processing rate")),
+    "completion": Words(
+        ("办结率",), ("完成率", "办理率", "办结比例", "结案率", "结案比例", "办结比率", "完结率"),
+        ("completion rate", "processing rate"),
+    ),
     "review_correction": Words(
         ("复议纠错率", "行政复议纠错率"), ("复议纠正率", "复议被纠正率", "复议被纠错率", "复议纠错比例"),
         ("reconsideration correction rate",),
