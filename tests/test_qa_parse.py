@@ -82,6 +82,12 @@ def test_years_as_typed() -> None:
     assert [y.year for y in read(normalize("定海区20年收到的申请")).years] == [2020]
     assert [y.year for y in read(normalize("定海区2019年和2020年")).years] == [2019, 2020]
     assert read(normalize("超过2000件的单位")).years == []
+    # short years in a list or pair: the 年 after the last, or a full year before, makes them years
+    for question in ("吴兴区20、21两年收到申请的差", "20和21年", "2020和21的差", "2020年和21年", "in '20 and '21"):
+        assert [y.year for y in read(normalize(question)).years] == [2020, 2021], question
+    assert [y.year for y in read(normalize("19至21年收到申请")).years] == [2019, 2021]
+    assert read(normalize("收到申请20和21件的单位")).years == []
+    assert [y.year for y in read(normalize("2020年有20、21件")).years] == [2020]
     assert [y.year for y in read(normalize("2020年报")).years] == [2020]
     # 2019版 is a template, not a year
     assert read(normalize("用的是2019版还是2021版模板")).years == []

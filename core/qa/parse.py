@@ -101,6 +101,17 @@ _YEAR = re.compile(
     r"|(?P<cn>[〇零一二三四五六七八九]{4})\s*(?:年度(?!报告)|年(?!报(?!告)|度报告))"
     r"|(?<![\d.])(?P<short>[12]\d)\s*年(?!度?内|报(?!告)|度报告)"
 )
+# Short years in a list or pair, made years by the 年 after the last (20、21两年, 20和21年, 19至21年) or by a
+# full year before them (2020和21); '20 and '21 in English.
+_YEAR_SEP = r"(?:、|,|，|/|和|与|及|跟|或|至|到|-|–|~|～|\s+and\s+|\s*&\s*|\s+to\s+|\s+or\s+)"
+_UNIT_AFTER = r"(?!\s*(?:件|个|条|元|万|项|家|次|%|版|多|余|名|位|\.\d))"
+_SHORT_YEARS = re.compile(
+    rf"(?<![\d.])[12]\d(?:\s*{_YEAR_SEP}\s*[12]\d)+\s*(?:两年|二年|三年|几年|年度?)(?!度?内|报(?!告)|度报告)"
+    rf"|(?<![\d.])20\d{{2}}\s*(?:年度?)?(?:\s*{_YEAR_SEP}\s*[12]\d)+"
+    rf"(?:\s*(?:两年|二年|三年|几年|年度?)(?!度?内|报(?!告)|度报告)|(?![\d.]){_UNIT_AFTER})"
+    r"|(?<![\w'’])['’](?P<apos>[12]\d)(?![\d%])"
+)
+_SHORT_YEAR_DIGITS = re.compile(r"\d{4}|\d{2}")
 _NUMBER = rf"(?P<n>\d+(?:\.\d+)?|[{_CN_NUM}]+)"
 _THRESHOLD = re.compile(
     r"(?P<op>超过|大于|多于|高于|不少于|不低于|至少|少于|小于|低于|不到|不足|不超过|不高于|最多|more than|over|above|"
@@ -185,6 +196,11 @@ class _Mask:
 
 def _years(mask: _Mask) -> list[YearRef]:
     found = []
+    for m in mask.finditer(_SHORT_YEARS):
+        for d in _SHORT_YEAR_DIGITS.finditer(m.group()):
+            span = (m.start() + d.start(), m.start() + d.end())
+            year = int(d.group()) if len(d.group()) == 4 else 2000 + int(d.group())
+            found.append(YearRef(year, None, None, span, _relation(mask.text, span)))
     for m in mask.finditer(_YEAR):
         if m.group("y"):
             year = int(m.group("y"))
