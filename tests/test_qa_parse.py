@@ -92,6 +92,11 @@ def test_years_as_typed() -> None:
     # 2019版 is a template, not a year
     assert read(normalize("用的是2019版还是2021版模板")).years == []
     assert [y.kind for y in read(normalize("去年比前年多收了多少")).years] == ["last", "before_last"]
+    # 两年前, 前两年, two years earlier: counted back (from the year named, see core.qa.when.years)
+    for question in ("鹿城区2021年比两年前多收多少申请", "2021年比前两年多收多少", "2021 vs two years earlier"):
+        assert [(y.kind, y.back) for y in read(normalize(question)).years][-1] == ("back", 2), question
+    assert read(normalize("2021年比前两年多收多少")).top is None  # 前两年 is no ranking
+    assert read(normalize("前两年收到的申请")).years == []  # no year named: maybe the two years before
     # 本年度 next to a year is the report's own year (三、本年度办理结果), not the clock's
     assert [y.year for y in read(normalize("2021年本年度办理结果总计")).years] == [2021]
     assert [y.kind for y in read(normalize("本年度收到多少申请")).years] == ["this"]
@@ -302,3 +307,20 @@ def test_first_place_is_one_agency() -> None:
         assert r.top == top and _superlative(r.flags(), r.top) == (top == 1), question
     assert read(normalize("表三第一行总计")).top is None  # 第一 of a row is no ranking
     assert not read(normalize("实质公开率变化了几个百分点")).leftovers
+
+
+def test_years_counted_back_from_the_year_named() -> None:
+    """两年前, 前两年 count back from the year named, before or after them; alone, from the clock."""
+    from datetime import datetime
+
+    from core.qa.reply import Context
+    from core.qa.when import years
+
+    def named(question: str) -> list[int | None]:
+        ctx = Context(None, read(normalize(question)), "zh", [], datetime(2022, 6, 15))  # type: ignore[arg-type]
+        return [y.year for y in years(ctx)]
+
+    assert named("鹿城区2021年比两年前多收多少申请") == [2021, 2019]
+    assert named("2021年比前两年多收多少申请") == [2021, 2019]
+    assert named("和三年前比2021年收到的申请") == [2018, 2021]
+    assert named("两年前收到多少申请") == [2020]

@@ -52,6 +52,7 @@ class YearRef:
     # "into" (结转到2022年, carried into 2022), "from" (从2019年转过来), "base" (比前年) or "published"
     # (2022年发布的年报, published in 2022: the year a report came out, not the year it covers)
     relation: str | None = None
+    back: int = 0  # kind "back": so many years before the year named (2021年比两年前), else the clock's
 
 
 @dataclass
@@ -112,6 +113,13 @@ _SHORT_YEARS = re.compile(
     r"|(?<![\w'’])['’](?P<apos>[12]\d)(?![\d%])"
 )
 _SHORT_YEAR_DIGITS = re.compile(r"\d{4}|\d{2}")
+# Counted back: 两年前, 三年以前, two years earlier (from the year named, else the clock); 前两年 only with a
+# year named (2021年比前两年: 2019), alone it may be the two years before.
+_BACK = re.compile(
+    r"(?<![\d〇零一二两三四五六七八九十])(?P<n>[一二两三四五1-5])\s*年(?:以)?前(?![\d年])"
+    r"|(?<![\d〇零一二两三四五六七八九十])前\s*(?P<m>[一二两三四五1-5])\s*年(?![度报内])"
+    r"|\b(?P<e>one|two|three|four|five|[1-5])\s+years?\s+(?:earlier|before|prior)\b"
+)
 _NUMBER = rf"(?P<n>\d+(?:\.\d+)?|[{_CN_NUM}]+)"
 _THRESHOLD = re.compile(
     r"(?P<op>超过|大于|多于|高于|不少于|不低于|至少|少于|小于|低于|不到|不足|不超过|不高于|最多|more than|over|above|"
@@ -127,7 +135,7 @@ _GE = ("不少于", "不低于", "至少", "at least", "及以上", "以上", "o
 _GT = ("超过", "大于", "多于", "高于", "more than", "over", "above", "greater than", "exceeding", "exceeded")
 _LE = ("不超过", "不高于", "最多", "at most", "及以下", "以下", "or fewer", "or less")
 _TOP = re.compile(
-    r"(?:排名|排行)?前\s*(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:名|位|个|家)?"
+    r"(?:排名|排行)?前\s*(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})(?![\d一二两三四五六七八九十]|\s*年)\s*(?:名|位|个|家)?"
     r"|top[\s-]*(?P<e>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)"
     r"|(?P<c>\d{1,2}|[一二两三四五六七八九十]{1,2})\s*[个家](?=单位|街道|部门|区|县|镇|乡|局)"
     r"|(?<=排名|排行|倒数)\s*第\s*(?P<f>[一1])\s*(?:名|位)?|第\s*(?P<g>[一1])\s*名"  # 倒数第一: the one
@@ -212,6 +220,19 @@ def _years(mask: _Mask) -> list[YearRef]:
     return found
 
 
+def _back(mask: _Mask, named: bool) -> list[YearRef]:
+    found = []
+    for m in _BACK.finditer(mask.view()):
+        if m.group("m") and not named:
+            continue
+        n = _number(m.group("n") or m.group("m") or m.group("e"))
+        if not n:
+            continue
+        mask.take(*m.span())
+        found.append(YearRef(None, m.group(), "back", m.span(), _relation(mask.text, m.span()), int(n)))
+    return found
+
+
 def _published_words(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
     """Where 发布的 (after the year) or published in (before it) is written."""
     if m := _PUBLISHED_AFTER.match(text, span[1]):
@@ -292,6 +313,7 @@ def read(text: str, taken: Sequence[tuple[int, int]] = ()) -> Reading:
     condition = _condition(mask)
     versions = mask.finditer(_VERSION)  # 2019版: a template, not a report year
     years = _years(mask)
+    years += _back(mask, bool(years))
     tokens, uncovered = segment(text, mask.free)
     tokens += [Token(*m.span(), m.group(), "版", (Meaning("concept", "fact:template"),)) for m in versions]
     if table_span is not None:  # 表三 names a table: the concept of tables, besides which one

@@ -48,6 +48,10 @@ def years(ctx: Context) -> list[Year]:
             found = Year(this_year, ref.word, ref.relation)
         elif ref.kind == "last":
             found = Year((explicit if explicit is not None else this_year) - 1, ref.word, ref.relation)
+        elif ref.kind == "back":
+            # 2021年比两年前: counted back from the year named (before or after it), else from the clock
+            base = explicit if explicit is not None else next((r.year for r in refs if r.year), this_year)
+            found = Year(base - ref.back, ref.word, ref.relation)
         elif ref.kind == "before_last":
             found = Year(this_year - 2, ref.word, ref.relation)
         else:
