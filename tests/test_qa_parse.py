@@ -113,6 +113,12 @@ def test_conditions_tops_and_tables() -> None:
     assert read(normalize("行政诉讼不为零的街道")).condition == Condition(">", 0)
     assert read(normalize("agencies with a non-zero number of lawsuits")).condition == Condition(">", 0)
     assert read(normalize("行政诉讼为零的街道")).condition is None
+    # 空白, 没填, left blank: the cell printed empty; with 零 as well, = 0 (blank cells count 0)
+    for question in ("2021年行政复议空白的单位有哪些", "2021年有几个单位的行政复议没填", "which agencies left lawsuits blank"):
+        r = read(normalize(question))
+        assert r.condition is not None and r.condition.op == "blank" and not r.leftovers, question
+    assert read(normalize("2021年有几个单位的行政复议是空白或为零")).condition == Condition("=", 0)
+    assert not Condition("blank", 0).holds(0)  # a figure printed 0 is not blank
     assert read(normalize("前三名")).top == 3
     assert read(normalize("top 5 by penalties")).top == 5
     assert read(normalize("收申请最多的三个单位")).top == 3

@@ -536,3 +536,13 @@ async def test_english_questions_get_english_answers(qa: async_sessionmaker[Asyn
     assert a.text.startswith("定海区 2020 'new requests this year': 34.")
     forced = await ask(qa, "定海区收到多少申请", lang="en")
     assert "no year given" in forced.text
+
+
+async def test_blank_as_a_condition_means_the_cell_is_blank(qa: async_sessionmaker[AsyncSession]) -> None:
+    """空白, 没填: the cell printed empty, not a figure 0; asked of one agency, yes or no."""
+    a = await ask(qa, "定海区企业申请是空白吗")
+    assert a.kind == "bool" and a.value is True
+    a = await ask(qa, "定海区收到的申请没填吗")
+    assert a.kind == "bool" and a.value is False
+    a = await ask(qa, "2020年企业申请空白的单位有哪些")
+    assert a.kind == "list" and a.items and "定海区" in a.text

@@ -193,7 +193,7 @@ async def _values(
     )
     out = [Place(r.agency_id, r.report_id, r.value) for r in ranked]
     blanks = await queries.blank_reports(ctx.session, keys, year, ids)
-    zero_ok = condition is None or condition.holds(0)
+    zero_ok = condition is None or condition.op == "blank" or condition.holds(0)
     blank_entries = [Place(a, r, 0.0, blank=True) for r, a in blanks.items()] if zero_ok else []
     prose = [
         e for e in await _prose_entries(ctx, keys, year, ids) if condition is None or condition.holds(e.value)
@@ -371,6 +371,8 @@ async def total(
 
 def condition_text(ctx: Context, condition: Condition) -> str:
     n = number(condition.value) + ("%" if condition.percent else "")
+    if condition.op == "blank":
+        return ctx.tr("为空白", "blank")
     zh = {"=": f"为 {n}", ">": f"超过 {n}", ">=": f"不少于 {n}", "<": f"少于 {n}", "<=": f"不超过 {n}"}
     en = {
         "=": f"equal to {n}",

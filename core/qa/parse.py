@@ -18,7 +18,7 @@ from core.qa.lexicon import Meaning, Token, Unit, readings, segment
 from core.textnorm import clean, cn_number
 
 Lang = Literal["zh", "en"]
-Op = Literal["=", ">", ">=", "<", "<="]
+Op = Literal["=", ">", ">=", "<", "<=", "blank"]  # blank: the cell is printed empty
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ class Condition:
 
     def holds(self, value: float) -> bool:
         n = self.value
+        if self.op == "blank":
+            return False  # a figure printed is not blank
         return {"=": value == n, ">": value > n, ">=": value >= n, "<": value < n, "<=": value <= n}[self.op]
 
 
@@ -261,7 +263,21 @@ def _relation(text: str, span: tuple[int, int]) -> str | None:
 _NONZERO = re.compile(r"不[为是等]于?\s*(?:零|0)(?![\d.])|非\s*(?:零|0)(?![\d.])|non-?zero|not zero")
 
 
+# 空白, 没填, left blank: the cell is printed empty; with 零 or zero as well (空白或为零), = 0, which
+# counts the blank cells as 0 anyway.
+_BLANK = re.compile(
+    r"空白|空着|留空|为空|是空的|没有?填写?|未填写?|没有?写|未写|不填|"
+    r"\b(?:left |is |are |was |were )?(?:blank|empty|not filled(?: in)?|unfilled)\b"
+    r"|\bleft\b(?=[^.?]*\b(?:blank|empty)\b)"
+)
+_ZERO = re.compile(r"(?<![\d.])0(?![\d.%])|(?<![〇零一二三四五六七八九])零(?![〇零一二三四五六七八九])|\bzero\b")
+
+
 def _condition(mask: _Mask) -> Condition | None:
+    if found := mask.finditer(_BLANK):
+        if _ZERO.search(mask.view()):
+            return Condition("=", 0, span=found[0].span())
+        return Condition("blank", 0, span=found[0].span())
     if found := mask.finditer(_NONZERO):
         return Condition(">", 0, span=found[0].span())
     for m in mask.finditer(_THRESHOLD):

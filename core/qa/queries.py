@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.qa.parse import Condition
@@ -97,6 +97,8 @@ def _test(value: Any, condition: Condition | None) -> ColumnElement[bool] | None
     if condition is None:
         return None
     n = condition.value
+    if condition.op == "blank":
+        return false()  # a figure printed is not blank: blank cells are found by blank_reports
     return {"=": value == n, ">": value > n, ">=": value >= n, "<": value < n, "<=": value <= n}[condition.op]
 
 

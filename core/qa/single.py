@@ -273,6 +273,10 @@ async def _figure(ctx: Context, reader: ReportReader, entry: Entry) -> Answer:
     lines = [f"{head}{ctx.quote(entry.name(ctx.lang))}{ctx.colon}{text}" + ctx.tr("。", ".")]
     lines += [n for n in blank_note(ctx, [figure]) if figure.origin != "blank" or "prose" in n]
     lines += await _carried_over(ctx, reader, entry, figure.value)
+    if ctx.reading.condition is not None and ctx.reading.condition.op == "blank":  # 是空白吗, left blank?
+        blank = figure.origin == "blank"
+        lines.append(ctx.tr(f"是否为空白：{'是' if blank else '否'}。", f"Blank: {'yes' if blank else 'no'}."))
+        return ctx.reply(lines, kind="bool", value=blank, sources=figure.sources)
     if (checked := _checked(ctx, lines, figure.value, figure.sources, percent=False)) is not None:
         return checked
     if ctx.reading.yes_no:  # 有没有被起诉: yes when the figure is not 0 (没有…吗: yes when it is)
@@ -351,8 +355,8 @@ def _checked(
 ) -> Answer | None:
     """超过100件了吗, more than 100 requests?: the figure against the number asked about, yes or no."""
     condition = ctx.reading.condition
-    if condition is None or (condition.percent and not percent):
-        return None
+    if condition is None or (condition.percent and not percent) or condition.op == "blank":
+        return None  # blank said of one figure: its answer says whether the cell is blank
     from core.qa.across import condition_text
 
     said = condition_text(ctx, condition)
