@@ -266,7 +266,7 @@ _NONZERO = re.compile(r"不[为是等]于?\s*(?:零|0)(?![\d.])|非\s*(?:零|0)(
 # 空白, 没填, left blank: the cell is printed empty; with 零 or zero as well (空白或为零), = 0, which
 # counts the blank cells as 0 anyway.
 _BLANK = re.compile(
-    r"空白|空着|留空|为空|是空的|没有?填写?|未填写?|没有?写|未写|不填|"
+    r"(?:为|是)?空白|空着|留空|为空|是空的|没有?填写?|未填写?|没有?写|未写|不填|"
     r"\b(?:left |is |are |was |were )?(?:blank|empty|not filled(?: in)?|unfilled)\b"
     r"|\bleft\b(?=[^.?]*\b(?:blank|empty)\b)"
 )
