@@ -546,3 +546,5 @@ async def test_blank_as_a_condition_means_the_cell_is_blank(qa: async_sessionmak
     assert a.kind == "bool" and a.value is False
     a = await ask(qa, "2020年企业申请空白的单位有哪些")
     assert a.kind == "list" and a.items and "定海区" in a.text
+    a = await ask(qa, "2020年实质公开率空白的单位")  # a rate is computed, never printed blank
+    assert a.kind == "none" and a.value is None

@@ -456,6 +456,15 @@ async def _rates(
     totals (所有单位的实质公开率)."""
     rate = entry.rate
     assert rate is not None
+    if condition is not None and condition.op == "blank":  # a rate is computed, never printed blank
+        return ctx.refuse(
+            [
+                ctx.tr(
+                    f"「{entry.name(ctx.lang)}」是按单元格计算的，报告里不填写，无所谓空白。",
+                    f"'{entry.name(ctx.lang)}' is computed from the cells, not printed, so it is never blank.",
+                )
+            ]
+        )
     keys = (*rate.numerator, *rate.denominator, *rate.less)
     found = await queries.scope_cells(ctx.session, keys, year, ids)
     results = {rid: (aid, compute(rate, values)) for rid, (aid, values) in found.items()}
