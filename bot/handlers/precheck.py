@@ -132,21 +132,27 @@ async def on_document(update: Update, context: Context) -> None:
     await message.reply_text(text, reply_markup=InlineKeyboardMarkup([[button]]))
 
 
-async def on_check_button(update: Update, context: Context) -> None:
+async def _pressed_offer(update: Update, context: Context) -> PendingUpload | None:
+    """The file waiting under the pressed button, its buttons removed; None (said in an alert) when it has
+    expired or was taken already."""
     query = update.callback_query
-    lang = lang_of(update)
-    token = (query.data or "").split(":", 1)[1]
-    upload = await take_offer(context, token, update.effective_chat.id)
+    upload = await take_offer(context, (query.data or "").split(":", 1)[1], update.effective_chat.id)
     if upload is None:
         await query.answer(
-            tr(lang, "这个文件已过期，请重新发送。", "This file has expired; please send it again."),
+            tr(lang_of(update), "这个文件已过期，请重新发送。", "This file has expired; please send it again."),
             show_alert=True,
         )
-        return
+        return None
     await query.answer()
     if query.message and query.message.reply_markup:
         await query.edit_message_reply_markup(None)
-    await _check(update, context, upload.file_id, upload.filename)
+    return upload
+
+
+async def on_check_button(update: Update, context: Context) -> None:
+    upload = await _pressed_offer(update, context)
+    if upload is not None:
+        await _check(update, context, upload.file_id, upload.filename)
 
 
 async def on_store_button(update: Update, context: Context) -> None:
@@ -155,19 +161,11 @@ async def on_store_button(update: Update, context: Context) -> None:
 
     if not await ensure_admin(update, context, "上传报告", "upload reports"):
         return
-    query = update.callback_query
+    upload = await _pressed_offer(update, context)
+    if upload is None:
+        return
     lang = lang_of(update)
     chat_id = update.effective_chat.id
-    upload = await take_offer(context, (query.data or "").split(":", 1)[1], chat_id)
-    if upload is None:
-        await query.answer(
-            tr(lang, "这个文件已过期，请重新发送。", "This file has expired; please send it again."),
-            show_alert=True,
-        )
-        return
-    await query.answer()
-    if query.message and query.message.reply_markup:
-        await query.edit_message_reply_markup(None)
     async with keep_typing(context.bot, chat_id):
         data = await download(context, chat_id, upload.file_id, lang)
         if data is None:
