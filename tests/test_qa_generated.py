@@ -172,13 +172,12 @@ ONE = [
     One("西湖区2021年废止规范性文件多少件", XIHU, 2021, "active.normative_docs.repealed"),
     One("西湖区2020年本年新制作的规范性文件", XIHU, 2020, "active.normative_docs.new_made"),
     One("西湖区2021年本年新制作规范性文件", XIHU, 2021, "active.normative_docs.issued", ("本年制发件数",)),
-    One(
-        "西湖区2020年规范性文件现行有效",
-        XIHU,
-        2020,
-        "active.normative_docs.total_published",
-        ("对外公开总数量",),
-    ),
+    # labels copied from the table with their numbering, and the table they are in
+    One("西湖区2021年三、本年度办理结果（七）总计", XIHU, 2021, "apply.total.total"),
+    One("西湖区2021年（三）不予公开 1.属于国家秘密", XIHU, 2021, "apply.withheld.state_secret.total"),
+    One("西湖区2020年二、上年结转政府信息公开申请数量", XIHU, 2020, "apply.carried_over.total"),
+    One("西湖区2021年表四行政复议总计", XIHU, 2021, "review.total"),
+    One("table 4 of 西湖区 2021: reconsideration upheld", XIHU, 2021, "review.upheld"),
     One("西湖区2021年行政事业性收费金额", XIHU, 2021, "active.fees.amount_wan", ("万元",)),
     One("西湖区2021年的收费", XIHU, 2021, "active.fees.amount_wan"),
     One("西湖区2021年申请人逾期未按收费通知要求缴纳费用", XIHU, 2021, "apply.other.unpaid_fee.total"),
@@ -242,6 +241,23 @@ async def test_a_figure_the_format_does_not_have(qa: async_sessionmaker[AsyncSes
     a = await answer(qa, "西湖区2021年政府集中采购金额")
     assert a.value is None and not a.sources
     assert "2021 年版格式" in a.text and "没有" in a.text
+
+
+async def test_a_figure_asked_in_another_table_is_not_answered(qa: async_sessionmaker[AsyncSession]) -> None:
+    # 行政复议 is in table 四: asked of table 三 the question contradicts itself
+    a = await answer(qa, "西湖区2021年表三行政复议总计")
+    assert a.value is None and not a.sources
+
+
+async def test_in_force_is_not_answered_from_total_published(qa: async_sessionmaker[AsyncSession]) -> None:
+    # 现行有效 (2021) and 对外公开总数量 (2019) are different counts: a repealed document stays published
+    for question, year in (
+        ("西湖区2020年规范性文件现行有效", "2019"),
+        ("西湖区2021年规范性文件对外公开总数量", "2021"),
+    ):
+        a = await answer(qa, question)
+        assert a.value is None and not a.sources, question
+        assert f"{year} 年版格式" in a.text and "没有" in a.text, question
 
 
 async def test_an_answer_mentions_the_finding_on_its_cell(qa: async_sessionmaker[AsyncSession]) -> None:

@@ -149,15 +149,6 @@ SINGLE = [
         "44",
         ("本年新制作数量",),
     ),
-    Case(
-        "定海区现行有效的规范性文件",
-        142,
-        "active.normative_docs.total_published",
-        DH,
-        "二",
-        "142",
-        ("对外公开总数量",),
-    ),
     Case("定海区行政处罚", 31552, "active.penalty.decisions", DH, "二", "31552"),
     Case("定海区行政处罚决定数量", 31552, "active.penalty.decisions", DH, "二"),
     Case("penalties of 定海区", 31552, "active.penalty.decisions", DH, "二"),
@@ -506,6 +497,25 @@ async def test_a_region_with_one_stored_agency_is_answered_for_it(
     }
     picked = await ask(qa, "how many requests did 鄞州区 receive", choice=a.clarify[0].choice)
     assert picked.kind == "value" and picked.value == 0
+
+
+async def test_a_government_named_is_not_another_agency_of_its_region(
+    qa: async_sessionmaker[AsyncSession],
+) -> None:
+    """宁海县政府 is the county's own government, which is not stored: not its 政务服务办公室 (the one agency
+    stored there), which is offered instead."""
+    for question in (
+        "宁海县政府收到多少申请",
+        "宁海縣人民政府2020年新收申请几件",
+        "how many requests did the Ninghai county government receive",
+    ):
+        a = await ask(qa, question)
+        assert a.value is None and not a.sources, question
+        assert "本级政府" in a.text or "itself" in a.text, question
+        assert a.clarify is not None and [o.label for o in a.clarify] == [NH], question
+    # across agencies: 鄞州区政府一共 is that government, not the district's stored street and town summed
+    a = await ask(qa, "鄞州区政府一共收到多少申请")
+    assert a.value is None and a.kind == "none" and "本级政府" in a.text
 
 
 async def test_this_year_whose_report_is_not_out_asks_for_the_latest(

@@ -18,7 +18,7 @@ from core.qa import across, queries, similar, single, trend
 from core.qa.names import longer_names, mentions_to_named, resolve_chunk
 from core.qa.parse import Chunk, Lang, Reading, is_yes_no, normalize, read
 from core.qa.reply import Answer, Choice, Context, Named, Option
-from core.qa.scope import Scope, division, region_agency, scope_of
+from core.qa.scope import Scope, division, region_agency, says_government, scope_of
 from core.qa.wording import help_text, tr, unknown_text
 from core.settings import get_settings
 from core.storage.agencies import find_agencies_in_text, find_named_agencies
@@ -127,6 +127,12 @@ async def _clarify_agency(ctx: Context, n: Named) -> Answer:
             f"“{n.typed}”对应多个单位，请选择：", f"'{n.typed}' matches several agencies; which one?"
         )
         return Answer(text, clarify=options, kind="clarify")
+    if n.kind == "region" and says_government(n.typed):
+        text = ctx.tr(
+            f"没有已存的“{n.typed}”（本级政府）的报告。已存该地区的单位，可点选：",
+            f"No report of '{n.typed}' itself is stored. Agencies stored there:",
+        )
+        return Answer(text, clarify=options, kind="none")
     if n.kind == "region":
         text = ctx.tr(
             f"“{n.typed}”是地区，不是单位。已存该地区的单位，请选择：",

@@ -295,9 +295,14 @@ def _homophones(forms: Sequence[str], kinds: Sequence[UnitKind], i: int, stop: i
     return out
 
 
-def segment(text: str, free: Sequence[bool]) -> tuple[list[Token], list[Unit]]:
-    """Cover the free characters of ``text`` with terms; the tokens read, and the units nothing covers."""
-    all_units = [u for u in units(text) if all(free[u.start : u.end])]
+def segment(
+    text: str, free: Sequence[bool], through: Sequence[tuple[int, int]] = ()
+) -> tuple[list[Token], list[Unit]]:
+    """Cover the free characters of ``text`` with terms; the tokens read, and the units nothing covers.
+    A term goes on across the spans ``through`` (the numbering in 本年度办理结果（七）总计), which are read as
+    nothing."""
+    skip = set().union(*(range(a, b) for a, b in through))
+    all_units = [u for u in units(text) if all(free[u.start : u.end]) and u.start not in skip]
     tokens: list[Token] = []
     uncovered: list[Unit] = []
     run: list[Unit] = []

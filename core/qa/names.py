@@ -17,6 +17,7 @@ from core import pinyin
 from core.qa.parse import Chunk
 from core.qa.queries import AgencyRow
 from core.qa.reply import Named
+from core.qa.scope import says_government
 from core.storage.agencies import AgencyMatch, AgencyMention, canon, resolve_agency, split_units
 from core.storage.models import Agency
 from core.textnorm import squash
@@ -182,7 +183,8 @@ async def resolve_chunk(session: AsyncSession, chunk: Chunk) -> Named | None:
     if not _CJK.search(text) and (region := await _english_region(session, query)):
         inside = await resolve_agency(session, region)
         if inside.kind == "region":
-            return Named(region, chunk.span, candidates=[_row(a) for a in inside.candidates], kind="region")
+            said = region + "政府" if says_government(text) else region  # its government, not the region
+            return Named(said, chunk.span, candidates=[_row(a) for a in inside.candidates], kind="region")
     if chunk.name_like and (len(text) >= 3 or not _CJK.search(text)):
         return named(text, chunk.span, match)
     return None

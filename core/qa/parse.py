@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from core.qa.lexicon import Meaning, Token, Unit, readings, segment
+from core.templates.catalogue import TABLE_TOPIC
 from core.textnorm import clean, cn_number
 
 Lang = Literal["zh", "en"]
@@ -167,6 +168,13 @@ _WHEN = re.compile(r"几|哪|什么时候")
 _REPORT = re.compile(r"年报|报告|report")  # published said of the report, not of a figure (公布的处罚决定)
 _PUBLISHED_BEFORE = re.compile(r"(?:published|released|发布于|公布于)\s*(?:in|on|during)?\s*$")
 _VERSION = re.compile(r"(?:20\d{2}|[〇零一二三四五六七八九]{4})\s*年?\s*版")
+# The numbering of a label copied from the table (三、本年度办理结果, （七）总计, 1.属于国家秘密) says nothing
+# the label does not: 表二、三 and 前3、 are lists, not numbering.
+_NUMBERING = re.compile(
+    r"[（(][一二三四五六七八九十]{1,2}[）)]"
+    r"|(?<![表第前\d一二三四五六七八九十])[一二三四五六七八九十]{1,2}、(?=[\u4e00-\u9fff])"
+    r"|(?<![\d.])\d{1,2}[.．、](?=\s?[\u4e00-\u9fff])"
+)
 _MARKUP = re.compile(r"</?[a-z][a-z0-9]{0,10}(?:\s[^<>]{0,40})?>|&(?:[a-z]{2,6}|#\d{1,5});")
 _YES_NO_EN = re.compile(r"^(?:is|was|were|are|did|does|do|has|have|had|can|could)\b")
 _COUNT_EN = re.compile(r"\bhow (?:many|much|late)\b")
@@ -324,16 +332,23 @@ def read(text: str, taken: Sequence[tuple[int, int]] = ()) -> Reading:
     """Read a normalised question; ``taken`` are spans already explained (agency names)."""
     mask = _Mask(text, taken)
     mask.finditer(_MARKUP)  # <b>定海区</b>: markup pasted with a question says nothing
+    numbering = [m.span() for m in mask.finditer(_NUMBERING)]
     table, table_span = _table(mask)
     top = _top(mask)
     condition = _condition(mask)
     versions = mask.finditer(_VERSION)  # 2019版: a template, not a report year
     years = _years(mask)
     years += _back(mask, bool(years))
-    tokens, uncovered = segment(text, mask.free)
+    free = list(mask.free)
+    for a, b in numbering:
+        free[a:b] = [True] * (b - a)
+    tokens, uncovered = segment(text, free, numbering)
     tokens += [Token(*m.span(), m.group(), "版", (Meaning("concept", "fact:template"),)) for m in versions]
-    if table_span is not None:  # 表三 names a table: the concept of tables, besides which one
-        tokens.append(Token(*table_span, text[slice(*table_span)], "表", (Meaning("concept", "fact:table"),)))
+    if table_span is not None and table is not None:
+        # 表三 names a table: the concept of tables, besides which one; and what the table is about, so that
+        # a cell asked with its table (表四行政复议总计) is explained by it, and one of another table is not
+        meanings = (Meaning("concept", "fact:table"), Meaning("concept", TABLE_TOPIC[table]))
+        tokens.append(Token(*table_span, text[slice(*table_span)], "表", meanings))
     tokens.sort(key=lambda t: t.start)
     reading = Reading(text, detect_lang(text), tokens, [], years, condition, top, table)
     for t in tokens:

@@ -60,8 +60,8 @@ class Scope:
             return None
         place = ""
         if self.region:
-            units, rest = split_units(squash(self.region))
-            place = units[-1] if units and not rest else (rest or squash(self.region))
+            units, rest = split_units(canon(self.region))
+            place = units[-1] if units and not rest else (rest or canon(self.region))
         patterns = [k for k in self.kinds if k in _PATTERNS]
         tiers = [_TIERS[k] for k in self.kinds if k in _TIERS]
         if not tiers:
@@ -83,6 +83,12 @@ def division(typed: str) -> bool:
 _GOVERNMENT = re.compile(r"\bgov", re.IGNORECASE)
 
 
+def says_government(typed: str) -> bool:
+    """A region named as its government (黄岩区政府, 温州市人民政府, Wenzhou government): that agency itself,
+    never another one stored there nor the region's agencies together."""
+    return squash(typed).endswith("政府") or bool(_GOVERNMENT.search(typed))
+
+
 def _english_division(n: Named) -> str | None:
     """A division's name typed in English or pinyin (Yinzhou), read as its government: the division."""
     row = n.row
@@ -100,7 +106,14 @@ async def scope_of(ctx: Context, regions: list[Named]) -> tuple[Scope, list[Name
     """The scope of a question across agencies; the agencies left named (a region is not one)."""
     scope = Scope(kinds=set(ctx.reading.kinds()))
     agencies = [n for n in ctx.agencies if n.row is not None]
-    if regions:
+    if regions and says_government(regions[0].typed) and not scope.kinds:
+        own = _own_government(regions[0].typed, regions[0].candidates)
+        if own is None:
+            scope.problem = ctx.refuse([_no_government(ctx, regions[0].typed)])
+            return scope, agencies
+        regions[0].row = own
+        agencies = [regions[0]]
+    elif regions:
         scope.region = regions[0].typed
     elif len(agencies) == 1 and division(agencies[0].typed):
         scope.region = agencies[0].typed  # 鹿城区哪个单位最多: the district, not its government
@@ -133,8 +146,17 @@ def _own_government(region: str, candidates: list[AgencyRow]) -> AgencyRow | Non
     return None
 
 
+def _no_government(ctx: Context, typed: str) -> str:
+    return ctx.tr(f"没有已存的“{typed}”（本级政府）的报告。", f"No report of '{typed}' itself is stored.")
+
+
 async def region_agency(ctx: Context, n: Named) -> bool:
     """Resolve a region named as an agency; False when it has to be asked about."""
+    if says_government(n.typed):
+        own = _own_government(n.typed, n.candidates)
+        if own is not None:
+            n.row = own
+        return own is not None
     if len(n.candidates) == 1:
         n.row = n.candidates[0]
         n.note = ctx.tr(

@@ -60,12 +60,9 @@ DEFAULT_ROW: dict[str, str] = {
     "amount_wan": "active.fees",
 }
 # Columns of one format that answer the same question in the other (the answer says which was used).
-EQUIVALENT_COLUMNS: dict[str, str] = {
-    "new_made": "issued",
-    "issued": "new_made",
-    "total_published": "in_force",
-    "in_force": "total_published",
-}
+# 对外公开总数量 (2019) and 现行有效件数 (2021) are not such a pair: a document repealed long ago is still
+# counted as published, so the one is never given for the other.
+EQUIVALENT_COLUMNS: dict[str, str] = {"new_made": "issued", "issued": "new_made"}
 # Row labels that say too little once their numbering is gone.
 ROW_NAMES: dict[str, tuple[str, str]] = {"apply.total": ("办理结果总计", "total processed")}
 # Each rate's figures named next to a ratio word ("予以公开的比例") — its numerator's concepts.
@@ -171,7 +168,8 @@ def _table_of(template_version: str, block: BlockDef) -> str:
     return next(t.id for t in TEMPLATES[template_version].tables if block in t.blocks)
 
 
-_TOPIC = {"二": "topic:active", "三": "topic:apply", "四": "topic:review"}
+# What each table is about; 表四 in a question names its topic as well as the table.
+TABLE_TOPIC = {"二": "topic:active", "三": "topic:apply", "四": "topic:review"}
 
 
 def _printed(block: BlockDef, row: RowDef, column: ColumnDef) -> tuple[str, ...]:
@@ -220,7 +218,7 @@ def _cells() -> dict[str, Entry]:
                         row_id = _row_id(block, row)
                         group = _group_of(row_id)
                         zh, en = _cell_name(block, row, column)
-                        accepts = {f"row:{row_id}", f"col:{column.key}", _TOPIC[table.id]}
+                        accepts = {f"row:{row_id}", f"col:{column.key}", TABLE_TOPIC[table.id]}
                         if group:
                             accepts.update({f"row:{group}", "detail"})  # 不予公开的原因中属于过程性信息
                         parent = row_id.rsplit(".", 1)[0]
@@ -266,7 +264,7 @@ def _groups() -> dict[str, Entry]:
                        "apply.not_processed": "not processed", "litigation": "lawsuits"}[group]  # fmt: skip
             en = f"{en_head} in all" if column == "total" else f"{en_head} ({names[column][1]})"
             needs = _cell_needs(f"row:{group}", column, block_of[column])
-            accepts = {f"row:{group}", f"col:{column}", _TOPIC[table_id]}
+            accepts = {f"row:{group}", f"col:{column}", TABLE_TOPIC[table_id]}
             if table_id == "四" and column != "total":
                 accepts.add("detail")
             if table_id == "四":
