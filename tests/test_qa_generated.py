@@ -177,6 +177,13 @@ ONE = [
     One("西湖区2021年（三）不予公开 1.属于国家秘密", XIHU, 2021, "apply.withheld.state_secret.total"),
     One("西湖区2020年二、上年结转政府信息公开申请数量", XIHU, 2020, "apply.carried_over.total"),
     One("西湖区2021年表四行政复议总计", XIHU, 2021, "review.total"),
+    # short years in numerals and before 年报, a homophone of a question word, descriptions
+    One("西湖区21年报里的行政处罚决定", XIHU, 2021, "active.penalty.decisions"),
+    One("西湖区一九年行政处罚", XIHU, 2019, "active.penalty.decisions"),
+    One("西湖区2021年办理结果合记", XIHU, 2021, "apply.total.total"),
+    One("西湖区2019年复议完了不服又去起诉的有几件", XIHU, 2019, "litigation.after_review.total"),
+    One("西湖区2021年查无此信息的有多少", XIHU, 2021, "apply.unavailable.not_held.total"),
+    One("西湖区 2020 requests carried over into 2021", XIHU, 2020, "apply.carried_forward.total"),
     One("table 4 of 西湖区 2021: reconsideration upheld", XIHU, 2021, "review.upheld"),
     One("西湖区2021年行政事业性收费金额", XIHU, 2021, "active.fees.amount_wan", ("万元",)),
     One("西湖区2021年的收费", XIHU, 2021, "active.fees.amount_wan"),
@@ -247,6 +254,80 @@ async def test_a_figure_asked_in_another_table_is_not_answered(qa: async_session
     # 行政复议 is in table 四: asked of table 三 the question contradicts itself
     a = await answer(qa, "西湖区2021年表三行政复议总计")
     assert a.value is None and not a.sources
+
+
+async def test_a_breakdown_asked_as_a_sum_is_its_total(qa: async_sessionmaker[AsyncSession]) -> None:
+    a = await answer(qa, "西湖区2021年不予公开的一共多少 各种理由加一起")
+    async with qa() as s:
+        withheld = (
+            await s.execute(
+                text(
+                    "SELECT SUM(c.value) FROM cell c JOIN report r ON r.id = c.report_id JOIN agency a ON a.id = r.agency_id "
+                    "WHERE a.name = :agency AND r.year = 2021 AND c.key LIKE 'apply.withheld.%.total'"
+                ),
+                {"agency": XIHU},
+            )
+        ).scalar_one()
+    assert a.kind == "value" and a.value == withheld, a.text
+    each = await answer(qa, "西湖区2021年不予公开的原因各多少")
+    assert each.kind == "list" and each.value is None
+
+
+async def test_a_question_ending_in_mei_asks_yes_or_no(qa: async_sessionmaker[AsyncSession]) -> None:
+    received = await stored(qa, XIHU, 2021, "apply.new.total")
+    reviews = await stored(qa, XIHU, 2021, "review.total")
+    a = await answer(qa, "西湖区2021年收到过申请没")
+    assert a.kind == "bool" and a.value is bool(received), a.text
+    a = await answer(qa, "西湖区2021年有行政复议没有")
+    assert a.kind == "bool" and a.value is bool(reviews), a.text
+    # 一件都没有 is a condition (none at all), not a question
+    towns = await answer(qa, "2021年哪些乡镇一件申请都没有")
+    assert towns.kind == "list", towns.text
+
+
+async def test_two_years_asked_without_a_change_give_both_figures(
+    qa: async_sessionmaker[AsyncSession],
+) -> None:
+    before = await stored(qa, XIHU, 2020, "apply.new.total")
+    after = await stored(qa, XIHU, 2021, "apply.new.total")
+    assert before is not None and after is not None
+    a = await answer(qa, "西湖区2020年和2021年分别收到多少申请")
+    assert a.kind == "list" and a.value is None, a.text
+    assert [(i["year"], i["value"]) for i in a.items or []] == [(2020, before), (2021, after)]
+    for question in ("西湖区2021年收到的申请比2020年多了多少", "西湖区 requests: 2020 → 2021"):
+        a = await answer(qa, question)
+        assert a.kind == "compare" and a.value == after - before, question
+    a = await answer(qa, "西湖区申请 2021 vs 2020 增长百分比")
+    assert a.value == pytest.approx(round((after - before) / before * 100, 1)) and a.unit == "%", a.text
+
+
+async def test_a_ranking_that_names_no_figure_asks_which(qa: async_sessionmaker[AsyncSession]) -> None:
+    a = await answer(qa, "2021年哪家最多")
+    assert a.kind == "clarify" and a.value is None and a.clarify, a.text
+    picked = await answer(qa, "2021年哪家最多", choice=a.clarify[0].choice)
+    values = await stored_all(qa, 2021, "apply.new.total")
+    assert picked.kind == "rank" and picked.value == max(values.values()), picked.text
+
+
+async def test_a_number_of_agencies_is_a_top_n_only_with_a_ranking_word(
+    qa: async_sessionmaker[AsyncSession],
+) -> None:
+    towns = await stored_all(qa, 2021, "apply.new.total", "%镇%")
+    a = await answer(qa, "2021年那两个镇平均收了多少申请")
+    assert a.kind == "average" and a.value == pytest.approx(round(sum(towns.values()) / len(towns), 1)), (
+        a.text
+    )
+    streets = await stored_all(qa, 2021, "apply.new.total", "%街道%")
+    a = await answer(qa, "2021年收到申请最多的两个街道")
+    assert a.kind == "rank" and a.value == 2, a.text
+    assert a.items is not None and len(a.items) == 2
+    assert {i["value"] for i in a.items} <= set(sorted(streets.values())[-2:])
+
+
+async def test_carry_over_without_a_direction_asks_which(qa: async_sessionmaker[AsyncSession]) -> None:
+    a = await answer(qa, "How many requests did 西湖区 carry over in 2020?")
+    assert a.kind == "clarify" and a.value is None and a.clarify is not None
+    assert {o.label for o in a.clarify} == {"carried into next year", "carried over from last year"}
 
 
 async def test_in_force_is_not_answered_from_total_published(qa: async_sessionmaker[AsyncSession]) -> None:

@@ -23,7 +23,7 @@ from core.qa.scope import Scope
 from core.qa.single import not_recorded, not_understood
 from core.qa.understand import concept_tokens, restate, stray
 from core.qa.wording import MAX_LIST_LINES, amount, number, percent_text, plain
-from core.templates.catalogue import Entry
+from core.templates.catalogue import KEY_FIGURES, Entry, by_id
 from core.templates.national import template_for_year
 from core.templates.rates import compute
 
@@ -68,6 +68,8 @@ async def answer(ctx: Context, scope: Scope) -> Answer:
         return await not_recorded(ctx, odd)
     tokens = concept_tokens(ctx, ACROSS_INTENTS)
     if not tokens and ctx.entry is None:
+        if ctx.reading.flags() & {"rank", "rank_asc", "ranking", "average"} or ctx.reading.top:
+            return _which_figure(ctx)  # 哪家最多: most of what?
         return await agencies(ctx, scope)
     year_refs = when.years(ctx)
     ids = await scope.ids(ctx)
@@ -109,6 +111,12 @@ async def answer(ctx: Context, scope: Scope) -> Answer:
     if "count" in flags:
         return await conditioned(ctx, scope, ids, entry, keys, year, Condition(">", 0))
     return await each(ctx, scope, ids, entry, keys, year)
+
+
+def _which_figure(ctx: Context) -> Answer:
+    options = [Option(by_id()[k].name(ctx.lang), ctx.choice.with_(entry=k)) for k in KEY_FIGURES]
+    text = ctx.tr("请问按哪一项数字？可点选：", "Which figure do you mean? Choose one:")
+    return Answer(text, clarify=options, kind="clarify")
 
 
 def counts_kind(reading: Reading) -> bool:

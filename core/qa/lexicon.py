@@ -166,7 +166,12 @@ def _build_index() -> Index:
                 found.append(meaning)
     by_sound: dict[tuple[str, int], list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
     for key, meanings in exact.items():
-        if len(key) >= 2 and all(_HAN.match(f) for f in key) and any(m.kind == "concept" for m in meanings):
+        # figures and question words (合记 → 合计); not years (区年 is no 去年) nor filler
+        if (
+            len(key) >= 2
+            and all(_HAN.match(f) for f in key)
+            and any(m.kind in ("concept", "intent") for m in meanings)
+        ):
             sound = pinyin.syllables("".join(key))
             by_sound.setdefault((sound[0], len(key)), []).append((key, sound))
     for word in vocabulary.FUNCTION_WORDS:  # only where the vocabulary gives the word no meaning
@@ -285,8 +290,10 @@ def _homophones(forms: Sequence[str], kinds: Sequence[UnitKind], i: int, stop: i
         for length in range(2, min(idx.longest, stop - i) + 1):
             if kinds[i + length - 1] != "han":
                 break
+            typed = forms[i : i + length]
+            if tuple(typed) in idx.exact:
+                continue  # a word typed as it is known (完了) is no typo of another (晚了)
             for key, sound in idx.by_sound.get((first, length), ()):
-                typed = forms[i : i + length]
                 same = sum(a == b for a, b in zip(typed, key, strict=True))
                 if same == length or same * 2 < length:
                     continue

@@ -103,7 +103,9 @@ _CN_NUM = "零〇一二两三四五六七八九十百千万"
 _YEAR = re.compile(
     r"(?<![\d.])(?P<y>20\d{2})(?!\d)(?!\s*(?:件|个|条|元|万|项|家|次|%|版|多|余|\.\d))(?:\s*年度(?!报告)|\s*年(?!报(?!告)|度报告))?"
     r"|(?P<cn>[〇零一二三四五六七八九]{4})\s*(?:年度(?!报告)|年(?!报(?!告)|度报告))"
-    r"|(?<![\d.])(?P<short>[12]\d)\s*年(?!度?内|报(?!告)|度报告)"
+    # 一九年, 二一年: years said short in numerals (二三年 may be "two or three years": not read)
+    r"|(?<![〇零一二三四五六七八九十])(?P<cn2>一[五六七八九]|二[〇零一二])\s*(?:年度(?!报告)|年(?!报(?!告)|度报告))"
+    r"|(?<![\d.])(?P<short>[12]\d)\s*(?:年(?!度?内|报(?!告)|度报告)|(?=年报))"  # 21年报: the 2021 report
 )
 # Short years in a list or pair, made years by the 年 after the last (20、21两年, 20和21年, 19至21年) or by a
 # full year before them (2020和21); '20 and '21 in English.
@@ -175,6 +177,8 @@ _NUMBERING = re.compile(
     r"|(?<![表第前\d一二三四五六七八九十])[一二三四五六七八九十]{1,2}、(?=[\u4e00-\u9fff])"
     r"|(?<![\d.])\d{1,2}[.．、](?=\s?[\u4e00-\u9fff])"
 )
+# 发了没, 收到过申请没, 有复议没有: a 没 that ends the question asks yes or no (一件都没有 is a count of none).
+_ASKED_NOT = re.compile(r"(?<![都也均并还])(?:[了过]没有?|没有?)(?=[\s?？。!！~～…]*$)")
 _MARKUP = re.compile(r"</?[a-z][a-z0-9]{0,10}(?:\s[^<>]{0,40})?>|&(?:[a-z]{2,6}|#\d{1,5});")
 _YES_NO_EN = re.compile(r"^(?:is|was|were|are|did|does|do|has|have|had|can|could)\b")
 _COUNT_EN = re.compile(r"\bhow (?:many|much|late)\b")
@@ -222,8 +226,9 @@ def _years(mask: _Mask) -> list[YearRef]:
     for m in mask.finditer(_YEAR):
         if m.group("y"):
             year = int(m.group("y"))
-        elif m.group("cn"):
-            year = int("".join(str(cn_number(c)) for c in m.group("cn")))
+        elif m.group("cn") or m.group("cn2"):
+            digits = int("".join(str(cn_number(c)) for c in m.group("cn") or m.group("cn2")))
+            year = digits if digits > 999 else 2000 + digits
         else:
             year = 2000 + int(m.group("short"))
         found.append(YearRef(year, None, None, m.span(), _relation(mask.text, m.span())))
@@ -278,7 +283,9 @@ _BLANK = re.compile(
     r"\b(?:left |is |are |was |were )?(?:blank|empty|not filled(?: in)?|unfilled)\b"
     r"|\bleft\b(?=[^.?]*\b(?:blank|empty)\b)"
 )
-_ZERO = re.compile(r"(?<![\d.])0(?![\d.%])|(?<![〇零一二三四五六七八九])零(?![〇零一二三四五六七八九])|\bzero\b")
+_ZERO = re.compile(
+    r"(?<![\d.])0(?![\d.%])|(?<![〇零一二三四五六七八九])零(?![〇零一二三四五六七八九])|\bzero\b"
+)
 
 
 def _condition(mask: _Mask) -> Condition | None:
@@ -299,12 +306,25 @@ def _condition(mask: _Mask) -> Condition | None:
     return None
 
 
-def _top(mask: _Mask) -> int | None:
+def _asked_not(mask: _Mask) -> list[tuple[int, int]]:
+    """The span of a 没 that asks yes or no; a bare 没有 only after a 有 (有复议没有)."""
+    m = _ASKED_NOT.search(mask.view())
+    if m is None or (m.group() == "没有" and "有" not in mask.text[: m.start()]):
+        return []
+    mask.take(*m.span())
+    return [m.span()]
+
+
+def _top(mask: _Mask) -> tuple[int | None, bool]:
+    """The N of a top-N, and whether it was said only as a number of agencies (三个区), which is a top-N
+    only next to a word of ranking (最多的三个区, not 那三个区平均)."""
     for m in mask.finditer(_TOP):
-        n = _number(m.group("n") or m.group("e") or m.group("c") or m.group("t") or m.group("f") or m.group("g"))
+        n = _number(
+            m.group("n") or m.group("e") or m.group("c") or m.group("t") or m.group("f") or m.group("g")
+        )
         if n:
-            return int(n)
-    return None
+            return int(n), bool(m.group("c") or m.group("t"))
+    return None, False
 
 
 def _table(mask: _Mask) -> tuple[str | None, tuple[int, int] | None]:
@@ -334,9 +354,10 @@ def read(text: str, taken: Sequence[tuple[int, int]] = ()) -> Reading:
     mask.finditer(_MARKUP)  # <b>定海区</b>: markup pasted with a question says nothing
     numbering = [m.span() for m in mask.finditer(_NUMBERING)]
     table, table_span = _table(mask)
-    top = _top(mask)
+    top, counted = _top(mask)
     condition = _condition(mask)
     versions = mask.finditer(_VERSION)  # 2019版: a template, not a report year
+    asked_not = _asked_not(mask)
     years = _years(mask)
     years += _back(mask, bool(years))
     free = list(mask.free)
@@ -344,6 +365,7 @@ def read(text: str, taken: Sequence[tuple[int, int]] = ()) -> Reading:
         free[a:b] = [True] * (b - a)
     tokens, uncovered = segment(text, free, numbering)
     tokens += [Token(*m.span(), m.group(), "版", (Meaning("concept", "fact:template"),)) for m in versions]
+    tokens += [Token(a, b, text[a:b], "吗", (Meaning("intent", "yes_no"),)) for a, b in asked_not]
     if table_span is not None and table is not None:
         # 表三 names a table: the concept of tables, besides which one; and what the table is about, so that
         # a cell asked with its table (表四行政复议总计) is explained by it, and one of another table is not
@@ -351,9 +373,13 @@ def read(text: str, taken: Sequence[tuple[int, int]] = ()) -> Reading:
         tokens.append(Token(*table_span, text[slice(*table_span)], "表", meanings))
     tokens.sort(key=lambda t: t.start)
     reading = Reading(text, detect_lang(text), tokens, [], years, condition, top, table)
+    if counted and not reading.flags() & {"rank", "rank_asc", "ranking"}:
+        reading.top = None
     for t in tokens:
         for kind in t.values("year"):
-            reading.years.append(YearRef(None, t.text, kind, (t.start, t.end), _relation(text, (t.start, t.end))))
+            reading.years.append(
+                YearRef(None, t.text, kind, (t.start, t.end), _relation(text, (t.start, t.end)))
+            )
     if any(y.year is not None for y in reading.years):
         # 2021年本年度办理结果: 本年度 is the report's own year, as the labels use it, not the clock's
         reading.years = [y for y in reading.years if not (y.kind == "this" and y.word in _REPORT_YEAR)]
@@ -361,7 +387,9 @@ def read(text: str, taken: Sequence[tuple[int, int]] = ()) -> Reading:
     if reading.years and all(y.relation == "published" for y in reading.years):
         # 2022年发布的年报 names the 2021 report: 发布 is said of the year, not asked
         said = [
-            p for y in reading.years if (p := _published_words(text, y.span)) and not _WHEN.search(text[slice(*p)])
+            p
+            for y in reading.years
+            if (p := _published_words(text, y.span)) and not _WHEN.search(text[slice(*p)])
         ]  # 去年什么时候发布的: the date is what is asked
         tokens = [t for t in tokens if not any(a <= t.start and t.end <= b for a, b in said)]
     reading.leftovers, glued = _chunks(text, uncovered, tokens, taken)

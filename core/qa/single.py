@@ -115,6 +115,13 @@ async def answer(ctx: Context) -> Answer:
         if names_figure(tokens):
             return not_understood(ctx, found if found.best else tentative)
         ctx.entry = by_id("breakdown.overview")  # 定海区的情况: nothing but the agency named
+    if (
+        forced is None
+        and ctx.entry.total
+        and "sum" in ctx.reading.flags()
+        and "respectively" not in ctx.reading.flags()
+    ):
+        ctx.entry = by_id(ctx.entry.total)  # 不予公开的一共多少, 办理结果合计: the breakdown's sum
     entry = ctx.entry
     assert entry is not None
     restate(ctx, entry)

@@ -6,6 +6,7 @@ when a percentage is asked (上年为 0: said, not divided); for rates, the diff
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -227,10 +228,20 @@ async def years(ctx: Context) -> Answer:
     value, said = _change(ctx, entry, first, last, str(first.report.year), str(last.report.year))
     lines.append(said)
     lines += blank_note(ctx, [])
+    if not _CHANGE_WANTED & ctx.reading.flags() and not _ARROW.search(ctx.reading.text):
+        # 20年和21年各收到多少: the figures of the years named, no change asked (it is said, not the value)
+        return ctx.reply(
+            lines, kind="list", value=None, unit=_unit(entry, ctx.lang), sources=sources, items=_items(points)
+        )
     if value is None:
         return ctx.refuse(lines)
     unit = "%" if _percent_wanted(ctx) and entry.kind != "rate" else _unit(entry, ctx.lang)
     return ctx.reply(lines, kind="compare", value=value, unit=unit, sources=sources, items=_items(points))
+
+
+# Words that ask for a change between years (a trend over all years is one too).
+_CHANGE_WANTED = frozenset({"change", "compare", "yoy", "pct", "every_year", "rank", "rank_asc"})
+_ARROW = re.compile(r"→|->|➡|⇒|=>")  # 2020 → 2021
 
 
 def _years_of(ctx: Context) -> list[int | None]:

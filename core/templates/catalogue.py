@@ -63,6 +63,12 @@ DEFAULT_ROW: dict[str, str] = {
 # 对外公开总数量 (2019) and 现行有效件数 (2021) are not such a pair: a document repealed long ago is still
 # counted as published, so the one is never given for the other.
 EQUIVALENT_COLUMNS: dict[str, str] = {"new_made": "issued", "issued": "new_made"}
+# The figures of a report people ask about first: its summary, and the choices offered when a question
+# names no figure (2021年哪家最多).
+KEY_FIGURES = ("apply.new.total", "apply.total.total", "review.total", "litigation.total", "active.penalty.decisions",
+               "active.licensing.decisions")  # fmt: skip
+# Words of a row's label that people say apart from the rest (复议完了又去起诉: 复议 is of 复议后起诉).
+ALSO_EXPLAINS: dict[str, frozenset[str]] = {"litigation.after_review": frozenset({"row:review"})}
 # Row labels that say too little once their numbering is gone.
 ROW_NAMES: dict[str, tuple[str, str]] = {"apply.total": ("办理结果总计", "total processed")}
 # Each rate's figures named next to a ratio word ("予以公开的比例") — its numerator's concepts.
@@ -114,6 +120,7 @@ class Entry:
     rate: RateDef | None = None
     versions: tuple[str, ...] = ("2019", "2021")
     parts_named: frozenset[str] = frozenset()  # a group's parts, explained only when all are named
+    total: str | None = None  # a breakdown's sum, the entry asked for with 一共 (不予公开的原因加起来)
 
     def name(self, lang: Lang) -> str:
         return self.zh if lang == "zh" else self.en
@@ -230,6 +237,7 @@ def _cells() -> dict[str, Entry]:
                             accepts.add("row:apply.new")  # 收到几件行政复议: received, as requests are
                         if row_id.startswith(RESULT_ROWS):
                             accepts.add("row:apply.total")  # 答复本机关不掌握的: every result is an answer
+                        accepts |= ALSO_EXPLAINS.get(row_id, frozenset())
                         found[key] = Entry(
                             key, "cell", zh, en, UNIT_TEXT[column.unit],
                             _cell_needs(f"row:{row_id}", column.key, block), frozenset(accepts),
@@ -390,17 +398,18 @@ def _breakdowns(cells: dict[str, Entry], groups: dict[str, Entry]) -> dict[str, 
          {"topic:review", *(f"col:{c}" for c in outcome_cols)}, [f"review.{c}" for c in outcome_cols]),
         ("litigation_outcomes", "行政诉讼结果", "lawsuit outcomes", [["row:litigation", "detail"]],
          {"topic:review", *(f"col:{c}" for c in outcome_cols)}, [f"litigation.{c}" for c in outcome_cols]),
-        ("overview", "主要数据", "key figures", [["bd:overview"]], {"detail"},
-         ["apply.new.total", "apply.total.total", "review.total", "litigation.total",
-          "active.penalty.decisions", "active.licensing.decisions"]),
+        ("overview", "主要数据", "key figures", [["bd:overview"]], {"detail"}, list(KEY_FIGURES)),
     ]  # fmt: skip
+    totals = {"withheld": "apply.withheld.total", "unavailable": "apply.unavailable.total",
+              "not_processed": "apply.not_processed.total", "results": "apply.total.total",
+              "review_outcomes": "review.total", "litigation_outcomes": "litigation.total"}  # fmt: skip
     out = {}
     for ident, zh, en, needs, accepts, parts in specs:
         need = tuple(Need(frozenset(n)) for n in needs)
         out[f"breakdown.{ident}"] = Entry(
             f"breakdown.{ident}", "breakdown", zh, en, None, need,
             frozenset({*accepts, *(c for n in need for c in n.concepts)}),
-            parts=tuple(_part(cells, groups, p) for p in parts),
+            parts=tuple(_part(cells, groups, p) for p in parts), total=totals.get(ident),
         )  # fmt: skip
     # A row of table 二 named without a column, in a format where its block has no default: all its columns.
     for version, template in TEMPLATES.items():
@@ -552,6 +561,10 @@ AMBIGUOUS_WORDS: dict[str, tuple[str, ...]] = {
     "其他": ("row:apply.other", "col:other_org", "col:other"),
     "其它": ("row:apply.other", "col:other_org", "col:other"),
     "结转": ("row:apply.carried_over", "row:apply.carried_forward"),
+    "carried over": ("row:apply.carried_over", "row:apply.carried_forward"),
+    "carry over": ("row:apply.carried_over", "row:apply.carried_forward"),
+    "carryover": ("row:apply.carried_over", "row:apply.carried_forward"),
+    "carry-over": ("row:apply.carried_over", "row:apply.carried_forward"),
     # pending: a case not yet decided, or (of requests) one carried into next year
     "pending": ("col:pending", "row:apply.carried_forward"),
     "still pending": ("col:pending", "row:apply.carried_forward"),

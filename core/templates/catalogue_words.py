@@ -44,8 +44,10 @@ ROWS: dict[str, Words] = {
          "上年未办结", "往年结转", "上一年转来", "上一年结转", "结转过来", "上年结转过来", "带过来", "带过来的",
          "承接", "承接上年", "承接上年度", "接续上年",
          "上年带过来", "去年带过来", "上一年带过来", "带进来"),
-        ("carried over", "carry over", "carried over from last year", "carried over from the previous year",
-         "brought forward", "carry-over", "carryover", "from the previous year", "from last year"),
+        # carried over alone has no direction (an agency carries requests over into next year): catalogue
+        # AMBIGUOUS_WORDS; with "from" it is this row
+        ("carried over from", "carry over from", "carried over from last year", "carried over from the previous year",
+         "brought forward", "from the previous year", "from last year", "carried-over from"),
     ),
     "apply.disclosed": Words(
         ("予以公开",),
@@ -92,7 +94,7 @@ ROWS: dict[str, Words] = {
     ),
     "apply.unavailable.not_held": Words(
         ("不掌握相关政府信息", "本机关不掌握"),
-        ("不掌握", "没有掌握", "不掌握信息", "没有这个信息", "信息不存在", "没有相关信息", "没有该信息"),
+        ("不掌握", "没有掌握", "不掌握信息", "没有这个信息", "信息不存在", "没有相关信息", "没有该信息", "查无此信息", "查无相关信息", "查无信息"),
         ("not held", "did not hold", "does not hold", "information not held", "not hold", "didn't hold",
          "not have the information", "not have the info", "have no information", "had no information",
          "did not have the information", "does not exist", "did not exist", "not exist", "doesn't exist",
@@ -141,7 +143,8 @@ ROWS: dict[str, Words] = {
     ),
     "apply.other.unpaid_fee": Words(
         ("未按收费通知要求缴纳费用",), ("未缴纳费用", "没交费", "未缴费", "不交费", "没缴费", "没付费", "未交费", "没按时交费", "没按时缴费",
-                                 "未按时交费", "未按时缴费", "逾期未缴费", "逾期未交费", "不按时交费", "没有按时交费"),
+                                 "未按时交费", "未按时缴费", "逾期未缴费", "逾期未交费", "不按时交费", "没有按时交费",
+                                 "逾期不交费", "逾期没交费", "逾期不缴费", "逾期没缴费", "逾期未缴纳费用"),
         ("did not pay", "unpaid fee", "unpaid fees", "fee not paid", "did not pay the fee"),
     ),
     "apply.other.other": Words(),
@@ -160,7 +163,7 @@ ROWS: dict[str, Words] = {
          "转到下年", "结转到", "未办结", "尚未办结", "没办完", "还没办完", "没有办完", "继续办理", "转入下一年",
          "留到下年", "结转到下年", "办理中", "处理中", "正在办理", "正在处理", "还在办理", "还在处理", "接着办",
          "接着办理", "继续办", "带到明年", "带到下一年", "带到下年", "没处理完", "还没处理完", "没有处理完",
-         "未处理完", "尚未处理完"),
+         "未处理完", "尚未处理完", "办不完", "处理不完"),
         ("carried into next year", "carried forward", "carried over to next year", "carried to next year",
          "rolled over", "still open", "outstanding", "unfinished", "not yet completed", "carry forward",
          "rolled over into", "carry over into", "carried over into", "carried into", "carry into", "roll over into",
@@ -179,14 +182,16 @@ ROWS: dict[str, Words] = {
     ),
     "litigation.direct": Words(
         ("直接起诉",),
-        ("未经复议直接起诉", "直接诉讼", "直接告到法院", "直接告", "直接打官司", "没经过复议直接起诉", "直接"),
+        ("未经复议直接起诉", "直接诉讼", "直接告到法院", "直接告", "直接打官司", "没经过复议直接起诉", "直接",
+         "没经过复议", "未经过复议", "不经过复议", "没有经过复议", "没经复议", "未经复议", "不经复议"),
         ("filed directly", "directly", "sued directly", "direct lawsuits", "without reconsideration", "direct",
          "without prior reconsideration", "without reconsideration first", "without going through reconsideration"),
     ),
     "litigation.after_review": Words(
         ("复议后起诉",),
         ("复议后诉讼", "复议后又起诉", "复议后再起诉", "复议完又起诉", "对复议结果不服起诉", "复议后",
-         "复议之后又起诉", "复议完又去起诉", "复议后又去起诉", "复议之后又去起诉", "复议完了又去起诉", "复议完了又起诉"),
+         "复议之后又起诉", "复议完又去起诉", "复议后又去起诉", "复议之后又去起诉", "复议完了又去起诉", "复议完了又起诉",
+         "不服又去起诉", "不服又起诉", "不服再起诉", "不服去起诉"),
         ("after reconsideration", "following reconsideration", "lawsuits after reconsideration"),
     ),
     # ------------------------------------------------------------ table 二
