@@ -324,6 +324,15 @@ async def test_a_number_of_agencies_is_a_top_n_only_with_a_ranking_word(
     assert {i["value"] for i in a.items} <= set(sorted(streets.values())[-2:])
 
 
+async def test_a_typo_that_sounds_like_two_words_is_not_guessed(qa: async_sessionmaker[AsyncSession]) -> None:
+    # 接道 sounds like 街道 (a kind of agency) and 接到 (received): neither is guessed
+    a = await answer(qa, "2021年哪个接道收到申请最多")
+    assert a.value is None and a.kind == "none" and "接道" in a.text
+    # 予以工开 sounds like one term only
+    a = await answer(qa, "西湖区2021年予以工开多少件")
+    assert a.value == await stored(qa, XIHU, 2021, "apply.disclosed.total")
+
+
 async def test_carry_over_without_a_direction_asks_which(qa: async_sessionmaker[AsyncSession]) -> None:
     a = await answer(qa, "How many requests did 西湖区 carry over in 2020?")
     assert a.kind == "clarify" and a.value is None and a.clarify is not None

@@ -166,11 +166,11 @@ def _build_index() -> Index:
                 found.append(meaning)
     by_sound: dict[tuple[str, int], list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
     for key, meanings in exact.items():
-        # figures and question words (合记 → 合计); not years (区年 is no 去年) nor filler
+        # figures, question words (合记 → 合计) and kinds of agency; not years (区年 is no 去年) nor filler
         if (
             len(key) >= 2
             and all(_HAN.match(f) for f in key)
-            and any(m.kind in ("concept", "intent") for m in meanings)
+            and any(m.kind in ("concept", "intent", "kind") for m in meanings)
         ):
             sound = pinyin.syllables("".join(key))
             by_sound.setdefault((sound[0], len(key)), []).append((key, sound))
@@ -293,12 +293,15 @@ def _homophones(forms: Sequence[str], kinds: Sequence[UnitKind], i: int, stop: i
             typed = forms[i : i + length]
             if tuple(typed) in idx.exact:
                 continue  # a word typed as it is known (完了) is no typo of another (晚了)
+            found = []
             for key, sound in idx.by_sound.get((first, length), ()):
                 same = sum(a == b for a, b in zip(typed, key, strict=True))
                 if same == length or same * 2 < length:
                     continue
                 if all(s in readings(c) for s, c in zip(sound, typed, strict=True)):
-                    out.append(_Candidate(i + length, 0.6 * length * length, key, True))
+                    found.append(key)
+            if len({idx.exact[key] for key in found}) == 1:  # 接道: 街道 or 接到? neither is guessed
+                out += [_Candidate(i + length, 0.6 * length * length, key, True) for key in found]
     return out
 
 
