@@ -13,6 +13,7 @@ import logging
 import os
 import pickle
 import sys
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
@@ -20,6 +21,7 @@ from typing import TypeVar
 T = TypeVar("T")
 PACKAGE = Path(__file__).resolve().parent
 log = logging.getLogger(__name__)
+_LOADED_AT = time.time()  # about when this process read the package's modules
 
 
 def fingerprint(sources: Iterable[Path]) -> str:
@@ -41,6 +43,10 @@ def cached(name: str, sources: Iterable[Path], build: Callable[[], T], folder: P
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError):
         pass  # none yet, or written by other code: build it
     value = build()
+    if _changed_since_loaded(sources):
+        # this process built it from modules it read before they changed: kept, it would outlive them
+        # under the new sources' fingerprint (a deploy while a bot runs, an edit during a test run)
+        return value
     try:
         import tempfile  # only when writing: it costs a one-shot command 10 ms to import
 
@@ -53,3 +59,12 @@ def cached(name: str, sources: Iterable[Path], build: Callable[[], T], folder: P
     except OSError as e:
         log.debug("Not keeping %s: %s", name, e)
     return value
+
+
+def _changed_since_loaded(sources: Iterable[Path]) -> bool:
+    loaded = {
+        Path(f).resolve()
+        for m in list(sys.modules.values())
+        if isinstance(f := getattr(m, "__file__", None), str)
+    }
+    return any(p.resolve() in loaded and p.stat().st_mtime > _LOADED_AT for p in sources)

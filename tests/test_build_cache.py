@@ -3,7 +3,11 @@ any source changes; a cache that cannot be kept or read is no error."""
 
 from __future__ import annotations
 
+import sys
+import types
 from pathlib import Path
+
+import pytest
 
 from core import build_cache
 from core.qa import lexicon
@@ -54,3 +58,20 @@ def test_the_kept_term_index_is_the_one_built_from_the_source() -> None:
     kept = lexicon.index()
     assert kept == lexicon._build_index()
     assert ("予", "以", "公", "开") in kept.exact
+
+
+def test_not_kept_when_a_loaded_module_changed_since(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process whose modules changed on disk after it read them (a deploy while the bot runs) builds from
+    the old code: what it built is not kept under the new code's fingerprint."""
+    source = tmp_path / "loaded_words.py"
+    source.write_text("WORDS = ('申请',)\n")
+    module = types.ModuleType("loaded_words")
+    module.__file__ = str(source)
+    monkeypatch.setitem(sys.modules, "loaded_words", module)
+    monkeypatch.setattr(build_cache, "_LOADED_AT", source.stat().st_mtime - 1)
+    build = Builder()
+    build_cache.cached("words", [source], build, tmp_path)
+    assert not (tmp_path / "words.pickle").exists()
+    monkeypatch.setattr(build_cache, "_LOADED_AT", source.stat().st_mtime + 1)
+    build_cache.cached("words", [source], build, tmp_path)
+    assert (tmp_path / "words.pickle").exists()

@@ -339,6 +339,68 @@ async def test_carry_over_without_a_direction_asks_which(qa: async_sessionmaker[
     assert {o.label for o in a.clarify} == {"carried into next year", "carried over from last year"}
 
 
+async def _reports_2021(sf: async_sessionmaker[AsyncSession], with_errors: bool) -> int:
+    async with sf() as s:
+        inner = "SELECT f.report_id FROM finding f WHERE f.severity = 'error'"
+        where = "IN" if with_errors else "NOT IN"
+        return int(
+            (
+                await s.execute(
+                    text(
+                        f"SELECT COUNT(*) FROM report r WHERE r.year = 2021 AND r.is_current AND r.id {where} ({inner})"
+                    )
+                )
+            ).scalar_one()
+        )
+
+
+async def test_facts_across_reports_negated_and_asked_yes_or_no(qa: async_sessionmaker[AsyncSession]) -> None:
+    with_errors, without = await _reports_2021(qa, True), await _reports_2021(qa, False)
+    assert with_errors and without  # 拱墅区's broken total is an error; the others have none
+    a = await answer(qa, "2021年一个错误都没有的报告有几份")
+    assert a.kind == "count" and a.value == without, a.text
+    a = await answer(qa, "2021年有错误的报告有几份")
+    assert a.kind == "count" and a.value == with_errors, a.text
+    a = await answer(qa, "2021年的报告有没有错误")
+    assert a.kind == "bool" and a.value is True, a.text
+    # tables: 没有表三 lacks it, 没有缺表三 has it
+    a = await answer(qa, "2021年有几份年报没有表三")
+    assert a.kind == "count" and a.value == 0, a.text
+    a = await answer(qa, "2021年有几份年报没有缺表三")
+    assert a.kind == "count" and a.value == with_errors + without, a.text
+
+
+async def test_the_format_asked_yes_or_no(qa: async_sessionmaker[AsyncSession]) -> None:
+    a = await answer(qa, "西湖区2020年报用的是2019版格式吗")
+    assert a.kind == "bool" and a.value is True, a.text
+    a = await answer(qa, "西湖区2021年报是二〇一九年版的吗")
+    assert a.kind == "bool" and a.value is False, a.text
+
+
+async def test_counting_agencies_of_a_kind_with_a_figure(qa: async_sessionmaker[AsyncSession]) -> None:
+    direct = await stored_all(qa, 2021, "litigation.direct.total", "%街道%")
+    a = await answer(qa, "2021年有直接起诉案件的街道有几个")
+    assert a.kind == "count" and a.value == sum(v > 0 for v in direct.values()), a.text
+    lawsuits = await stored_all(qa, 2021, "review.total")
+    a = await answer(qa, "How many agencies faced at least one reconsideration in 2021?")
+    assert a.kind == "count" and a.value == sum(v >= 1 for v in lawsuits.values()), a.text
+
+
+async def test_the_one_at_the_bottom_of_a_ranking(qa: async_sessionmaker[AsyncSession]) -> None:
+    streets = await stored_all(qa, 2021, "apply.new.total", "%街道%")
+    for question in ("Rank the subdistricts by requests received in 2021 - who's at the bottom?",
+                     "2021年街道收到申请排名最后的是哪个"):  # fmt: skip
+        a = await answer(qa, question)
+        assert a.kind == "rank" and a.value == min(streets.values()), question
+
+
+async def test_vs_an_agency_is_against_it(qa: async_sessionmaker[AsyncSession]) -> None:
+    a = await answer(qa, "lawsuits vs 西湖区 in 2020 that came after an admin reconsideration?")
+    assert a.kind == "value" and a.value == await stored(qa, XIHU, 2020, "litigation.after_review.total"), (
+        a.text
+    )
+
+
 async def test_in_force_is_not_answered_from_total_published(qa: async_sessionmaker[AsyncSession]) -> None:
     # 现行有效 (2021) and 对外公开总数量 (2019) are different counts: a repealed document stays published
     for question, year in (

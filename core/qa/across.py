@@ -64,6 +64,16 @@ async def which_agency(ctx: Context) -> Answer:
 
 
 async def answer(ctx: Context, scope: Scope) -> Answer:
+    reply = await _answer(ctx, scope)
+    if ctx.reading.yes_no and reply.kind in ("list", "count") and isinstance(reply.value, int | float):
+        # 有没有逾期的, any agency with none: whether any report or agency is found, not how many
+        found = reply.value > 0
+        reply.kind, reply.value, reply.unit = "bool", found, None
+        reply.text = ctx.tr("有。" if found else "没有。", "Yes. " if found else "No. ") + reply.text
+    return reply
+
+
+async def _answer(ctx: Context, scope: Scope) -> Answer:
     if ctx.entry is None and (odd := stray(ctx, ACROSS_INTENTS | {"plural"})):
         return await not_recorded(ctx, odd)
     tokens = concept_tokens(ctx, ACROSS_INTENTS)
@@ -122,9 +132,17 @@ def _which_figure(ctx: Context) -> Answer:
 def counts_kind(reading: Reading) -> bool:
     """有几个街道被纠正过, how many towns: 几/多少 said of a kind of agency counts agencies (as 几个单位 does)."""
     tokens = [t for t in reading.tokens if t.text.strip() not in ("个", "家")]
-    return any(
+    if any(
         "how_many" in a.values("intent") and b.has("kind") for a, b in zip(tokens, tokens[1:], strict=False)
-    )
+    ):
+        return True
+    # …的部门有几个, 街道有几家: the kind, then 几 and its measure word, with no figure after them
+    every = reading.tokens
+    return any(
+        a.has("kind") and "how_many" in b.values("intent") and c.text.strip() in ("个", "家")
+        and not any(t.has("concept") for t in every[i + 3 :])
+        for i, (a, b, c) in enumerate(zip(every, every[1:], every[2:], strict=False))
+    )  # fmt: skip
 
 
 def _condition(ctx: Context, flags: set[str]) -> Condition | None:
@@ -275,8 +293,10 @@ def _notes(ctx: Context, entries: list[Place], blanks: int) -> list[str]:
 
 
 def _superlative(flags: set[str], top: int | None) -> bool:
-    """The one agency (最多, 排名第一, 倒数第一), not a list of them (排名, 前三名, 哪些)."""
-    return "plural" not in flags and (top == 1 or ("ranking" not in flags and not top))
+    """The one agency (最多, 排名第一, 倒数第一; rank them, who is at the bottom?), not a list of them
+    (排名, 前三名, 哪些)."""
+    one = "ranking" not in flags or ("which" in flags and bool(flags & {"rank", "rank_asc"}))
+    return "plural" not in flags and (top == 1 or (one and not top))
 
 
 async def rank(
@@ -630,16 +650,22 @@ async def _facts(
         total = len(holding)
         details = {r.id: _fact_detail(ctx, facts[r.id]) for r in holding}
         what = _fact_words(ctx, entry, table, negative)
+    elif entry.id == "fact.tables" and table:
+        # from the tables each report was found to have: 缺表三的 and 没有表三的 lack it, 有表三的 and
+        # 没有缺表三的 have it
+        having = ("negative" in flags) == ("fact:missing" in ctx.reading.concepts())
+        reports = await queries.scope_reports(ctx.session, year, ids)
+        holding = [r for r in reports if (table in r.tables_found) == having]
+        total = len(holding)
+        what = _fact_words(ctx, entry, table, having)
     else:
+        negative = "negative" in flags  # 一个错误都没有的: the reports without such findings
         severities, prefixes, codes = _finding_query(entry, table)
         holding, total = await queries.reports_with_findings(
             ctx.session, prefixes=prefixes, severities=severities, year=year, agency_ids=ids, codes=codes,
-            limit=MAX_ITEMS,
+            limit=MAX_ITEMS, without=negative,
         )  # fmt: skip
-        if entry.id == "fact.tables" and table:
-            holding = [r for r in holding if table not in r.tables_found]
-            total = len(holding) if total <= MAX_ITEMS else total
-        what = _fact_words(ctx, entry, table, False)
+        what = _fact_words(ctx, entry, table, negative)
     names = await queries.agencies(ctx.session, [r.agency_id for r in holding])
     when_said = ctx.tr(f"{year} 年度", f"{year} ") if year else ""
     said = scope.said(ctx)
@@ -687,16 +713,21 @@ def _fact_words(ctx: Context, entry: Entry, table: str | None, negative: bool) -
             "逾期发布" if late else "按时发布", "were published late" if late else "were published on time"
         )
     if entry.id == "fact.tables":
+        if negative:
+            return ctx.tr(
+                f"有表{table}" if table else "表格齐全", f"have table {table}" if table else "have all tables"
+            )
         return ctx.tr(
             f"缺少表{table}" if table else "缺少表格", f"lack table {table}" if table else "lack a table"
         )
+    zh, en = {
+        "fact.inconsistent_tables": ("表格不一致（勾稽关系错误）", "inconsistent tables"),
+        "fact.warnings": ("警告", "warnings"),
+        "fact.problems": ("错误或警告", "errors or warnings"),
+    }.get(entry.id, ("错误", "errors"))
     if entry.id == "fact.inconsistent_tables":
-        return ctx.tr("表格不一致（勾稽关系错误）", "have inconsistent tables")
-    if entry.id == "fact.warnings":
-        return ctx.tr("有警告", "have warnings")
-    if entry.id == "fact.problems":
-        return ctx.tr("有错误或警告", "have errors or warnings")
-    return ctx.tr("有错误", "have errors")
+        return ctx.tr(f"没有{zh}" if negative else zh, f"have no {en}" if negative else f"have {en}")
+    return ctx.tr(f"没有{zh}" if negative else f"有{zh}", f"have no {en}" if negative else f"have {en}")
 
 
 def _fact_detail(ctx: Context, facts: ReportFacts) -> str:

@@ -70,9 +70,23 @@ _UNIT = re.compile(r"[\u3400-\u9fff]|[a-z][a-z']*|\d+(?:\.\d+)?|%|\S")
 # didn't → did + not, can't → can + not: the negation is a word of its own.
 _NEGATED = {"ca": "can", "wo": "will", "sha": "shall"}
 _ARTICLES = frozenset({"the", "a", "an"})
+# didnt, doesnt: the apostrophe left out, as people type in chat.
+_NEGATED_PLAIN = {"didnt": "did", "doesnt": "does", "dont": "do", "wasnt": "was", "werent": "were", "isnt": "is",
+                  "arent": "are", "hasnt": "has", "havent": "have", "hadnt": "had", "cant": "can", "wont": "will",
+                  "couldnt": "could", "wouldnt": "would", "shouldnt": "should"}  # fmt: skip
 # Short forms of English words people type in chat, read as the words they stand for.
-_ABBREVIATED = {"admin": "administrative", "govt": "government", "gov": "government", "dept": "department",
-                "req": "request", "app": "application", "info": "information", "yr": "year"}
+_ABBREVIATED = {
+    "bc": "because",
+    "nr": "number",
+    "admin": "administrative",
+    "govt": "government",
+    "gov": "government",
+    "dept": "department",
+    "req": "request",
+    "app": "application",
+    "info": "information",
+    "yr": "year",
+}
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -95,6 +109,9 @@ def units(text: str) -> list[Unit]:
             head = s[:-3]
             out.append(Unit(m.start(), m.end() - 3, _NEGATED.get(head, head), "word"))
             out.append(Unit(m.end() - 3, m.end(), "not", "word"))
+        elif s in _NEGATED_PLAIN:
+            out.append(Unit(m.start(), m.end() - 2, _NEGATED_PLAIN[s], "word"))
+            out.append(Unit(m.end() - 2, m.end(), "not", "word"))
         elif s in _ARTICLES:
             continue  # carried over to the next year = carried over to next year
         elif s[0].isalpha():
@@ -275,7 +292,9 @@ def _candidates(forms: Sequence[str], kinds: Sequence[UnitKind], i: int, stop: i
             size = sum(2 if k == "word" else 1 for k in kinds[i : i + length])
             weight = 1.0 if any(m.kind != "stop" for m in meanings) else (0.5 if size >= 2 else 0.05)
             if any(m.kind == "intent" and m.value in _PICKS_AGENCIES for m in meanings):
-                weight *= 1.001  # on a tie the question word keeps its noun: 哪个单位|申请最多, not 哪个|单位申请
+                weight *= (
+                    1.001  # on a tie the question word keeps its noun: 哪个单位|申请最多, not 哪个|单位申请
+                )
             score = weight * size * size * (0.9 if fuzzy else 1)
             found.append(_Candidate(i + length, score, key, fuzzy, meanings))
     if kinds[i] == "han":

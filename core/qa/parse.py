@@ -69,6 +69,7 @@ class Reading:
     top: int | None = None
     table: str | None = None  # 二 / 三 / 四 when one table is named
     yes_no: bool = False
+    versions: list[int] = field(default_factory=list)  # the formats named: 2019版 → 2019
 
     def flags(self) -> set[str]:
         return {v for t in self.tokens for v in t.values("intent")}
@@ -85,9 +86,11 @@ class Reading:
 
 def normalize(text: str) -> str:
     """Simplified, half-width, lower case, single spaces (offsets of every later step refer to this)."""
-    return clean(text).lower().replace("’", "'")
+    # no. of: the number of (no alone is a negation); as long as what it replaces, so offsets stay put
+    return _NUMBER_OF.sub("nr ", clean(text).lower().replace("’", "'"))
 
 
+_NUMBER_OF = re.compile(r"\bno\.(?=\s*of\b)")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[a-z]")
 
@@ -125,7 +128,7 @@ _BACK = re.compile(
     r"|(?<![\d〇零一二两三四五六七八九十])前\s*(?P<m>[一二两三四五1-5])\s*年(?![度报内])"
     r"|\b(?P<e>one|two|three|four|five|[1-5])\s+years?\s+(?:earlier|before|prior)\b"
 )
-_NUMBER = rf"(?P<n>\d+(?:\.\d+)?|[{_CN_NUM}]+)"
+_NUMBER = rf"(?P<n>\d+(?:\.\d+)?|[{_CN_NUM}]+|(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b)"
 _THRESHOLD = re.compile(
     r"(?P<op>超过|大于|多于|高于|不少于|不低于|至少|少于|小于|低于|不到|不足|不超过|不高于|最多|more than|over|above|"
     r"greater than|at least|less than|fewer than|under|below|at most|exceeding|exceeded)\s*"
@@ -178,6 +181,8 @@ _NUMBERING = re.compile(
     r"|(?<![\d.])\d{1,2}[.．、](?=\s?[\u4e00-\u9fff])"
 )
 # 发了没, 收到过申请没, 有复议没有: a 没 that ends the question asks yes or no (一件都没有 is a count of none).
+# 有没有 asks yes or no; read before the terms, or 有没有逾期 would be 有 + 没有逾期 (按时).
+_HAVE_OR_NOT = re.compile(r"有没有|有无")
 _ASKED_NOT = re.compile(r"(?<![都也均并还])(?:[了过]没有?|没有?)(?=[\s?？。!！~～…]*$)")
 _MARKUP = re.compile(r"</?[a-z][a-z0-9]{0,10}(?:\s[^<>]{0,40})?>|&(?:[a-z]{2,6}|#\d{1,5});")
 _YES_NO_EN = re.compile(r"^(?:is|was|were|are|did|does|do|has|have|had|can|could)\b")
@@ -306,6 +311,13 @@ def _condition(mask: _Mask) -> Condition | None:
     return None
 
 
+def _version_year(said: str) -> int:
+    digits = "".join(
+        ch if ch.isdigit() else str(cn_number(ch)) for ch in said if ch.isdigit() or ch in _CN_NUM
+    )
+    return int(digits[:4])
+
+
 def _asked_not(mask: _Mask) -> list[tuple[int, int]]:
     """The span of a 没 that asks yes or no; a bare 没有 only after a 有 (有复议没有)."""
     m = _ASKED_NOT.search(mask.view())
@@ -357,7 +369,7 @@ def read(text: str, taken: Sequence[tuple[int, int]] = ()) -> Reading:
     top, counted = _top(mask)
     condition = _condition(mask)
     versions = mask.finditer(_VERSION)  # 2019版: a template, not a report year
-    asked_not = _asked_not(mask)
+    asked_not = [m.span() for m in mask.finditer(_HAVE_OR_NOT)] + _asked_not(mask)
     years = _years(mask)
     years += _back(mask, bool(years))
     free = list(mask.free)
@@ -373,6 +385,7 @@ def read(text: str, taken: Sequence[tuple[int, int]] = ()) -> Reading:
         tokens.append(Token(*table_span, text[slice(*table_span)], "表", meanings))
     tokens.sort(key=lambda t: t.start)
     reading = Reading(text, detect_lang(text), tokens, [], years, condition, top, table)
+    reading.versions = [_version_year(m.group()) for m in versions]
     if counted and not reading.flags() & {"rank", "rank_asc", "ranking"}:
         reading.top = None
     for t in tokens:

@@ -307,9 +307,10 @@ async def reports_with_findings(
     agency_ids: Agencies = None,
     codes: Sequence[str] = (),
     limit: int = 200,
+    without: bool = False,
 ) -> tuple[list[ReportRef], int]:
-    """Current reports having findings of these severities (and code prefixes, or exact codes); a page and
-    the total."""
+    """Current reports having findings of these severities (and code prefixes, or exact codes), or with
+    ``without`` the reports in scope having none; a page and the total."""
     conditions = [FindingRecord.severity.in_(severities)]
     if prefixes:
         conditions.append(or_(*(FindingRecord.code.startswith(p) for p in prefixes)))
@@ -321,14 +322,13 @@ async def reports_with_findings(
         agency_ids,
     )
     # The total as a window over the same rows: one pass over the findings instead of two.
-    rows = (
-        await session.execute(
-            select(*_REPORT_COLS, func.count().over())
-            .where(Report.id.in_(matching))
-            .order_by(Report.year, Report.id)
-            .limit(limit)
-        )
-    ).all()
+    counted = select(*_REPORT_COLS, func.count().over())
+    query = (
+        _scope(counted, year, agency_ids).where(Report.id.not_in(matching))
+        if without
+        else counted.where(Report.id.in_(matching))
+    )
+    rows = (await session.execute(query.order_by(Report.year, Report.id).limit(limit))).all()
     return [_report(r) for r in rows], int(rows[0][-1]) if rows else 0
 
 

@@ -14,6 +14,7 @@ from core.qa.queries import AgencyRow, ReportRef
 from core.qa.reply import Answer, Context, Option
 from core.qa.scope import division, tier_of
 from core.qa.understand import (
+    against_agency,
     concept_tokens,
     entry_options,
     joins_parts,
@@ -75,6 +76,7 @@ async def answer(ctx: Context) -> Answer:
         SINGLE_INTENTS
         | {"which", "list", "plural", "count"}
         | ({"negative"} if ctx.reading.yes_no else set())
+        | ({"compare"} if against_agency(ctx) else set())  # lawsuits vs 首南街道: against it
     )
     if ctx.entry is None and (odd := stray(ctx, allowed) or _who(ctx)):
         return await not_recorded(ctx, odd)
@@ -406,6 +408,13 @@ async def _fact(ctx: Context, reader: ReportReader, entry: Entry) -> Answer:
         return _publication(ctx, fact, facts, head, source)
     if fact == "template":
         version = facts.template
+        if ctx.reading.yes_no and ctx.reading.versions:  # 用的是2019版吗: yes or no
+            said = version in ctx.reading.versions
+            return ctx.reply(
+                [ctx.tr(f"{'是' if said else '不是'}。{head}报告采用 {version} 年版格式（{_notice(version)}）。",
+                        f"{'Yes' if said else 'No'}. The {head} report uses the {version} format.")],
+                kind="bool", value=said, sources=source,
+            )  # fmt: skip
         return ctx.reply(
             [ctx.tr(f"{head}报告采用 {version} 年版格式（{_notice(version)}）。", f"The {head} report uses the {version} format.")],
             kind="value", value=version, sources=source,

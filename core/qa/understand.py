@@ -42,6 +42,14 @@ def stray(ctx: Context, intents: Collection[str]) -> list[Chunk]:
     ]
 
 
+def against_agency(ctx: Context) -> bool:
+    """lawsuits vs 首南街道: the compare word is said of the agency right after it (against it), with no other
+    agency or year to compare with."""
+    said = [t for t in ctx.reading.tokens if "compare" in t.values("intent")]
+    starts = {n.span[0] for n in ctx.agencies}
+    return bool(said) and all(any(0 <= s - t.end <= 1 for s in starts) for t in said)
+
+
 def names_figure(tokens: Sequence[Token]) -> bool:
     """Whether the words name a figure at all (情况, 明细 alone ask for the agency's key figures)."""
     return any(m.kind == "concept" and m.value != "detail" for t in tokens for m in t.meanings)

@@ -14,9 +14,9 @@ INTENT: dict[str, tuple[str, ...]] = {
              "what can you do", "what can i ask", "how do i use", "how to use", "examples", "usage"),
     "rank": ("最多", "最高", "最大", "第一", "排第一", "居首", "最多的", "最高的", "most", "highest", "largest",
              "biggest", "greatest", "the most"),
-    "rank_asc": ("最少", "最低", "最小", "倒数", "垫底", "倒数第一", "fewest", "least", "lowest", "smallest", "bottom"),
+    "rank_asc": ("最少", "最低", "最小", "倒数", "垫底", "倒数第一", "排名最后", "排最后", "最后一名", "末位", "排名末位", "fewest", "least", "lowest", "smallest", "bottom"),
     "ranking": ("排名", "排行", "排", "排序", "排前", "排在前", "排行榜", "名次", "rank", "ranking", "ranked", "rankings"),
-    "sum": ("一共", "总共", "合计", "总计", "共计", "加起来", "加一起", "加在一起", "加到一起", "总和", "总量", "累计", "合起来", "加总", "总数", "共", "both kinds", "either kind", "of either kind", "of both kinds", "都算", "都算上", "都算进去", "一起算", "两种都算", "两个都算", "都包括",
+    "sum": ("一共", "总共", "合计", "总计", "共计", "加起来", "加一起", "加在一起", "加到一起", "总和", "总量", "累计", "合起来", "加总", "总数", "共", "added up", "add up", "adding up", "all told", "both kinds", "either kind", "of either kind", "of both kinds", "都算", "都算上", "都算进去", "一起算", "两种都算", "两个都算", "都包括",
             "in total", "altogether", "combined", "sum", "total", "totals", "overall", "all together", "together"),
     "average": ("平均", "均值", "平均每个", "平均每家", "average", "mean", "avg", "per agency", "on average"),
     "count": ("几家", "多少家", "多少单位", "几个单位", "多少个单位", "几份", "多少份", "单位有几个", "单位有多少",
@@ -34,11 +34,12 @@ INTENT: dict[str, tuple[str, ...]] = {
                      "respectively", "each of them", "each of these"),
     "all": ("所有", "全部", "所有的", "全部的", "全市", "全区", "全县", "全省", "all", "all the", "everyone", "所有单位", "全部单位", "all agencies"),
     "compare": ("比较", "对比", "相比", "比一比", "对照", "差多少", "差距", "差异", "区别", "相差", "谁多", "哪个多",
-                "比", "之差", "差", "差值", "差了多少", "compare", "comparison", "compared", "versus", "vs", "than", "difference", "minus",
+                "比", "之差", "差", "差值", "差了多少", "gap", "compare", "comparison", "compared", "versus", "vs", "than", "difference", "minus",
                 "differ"),
     "change": ("同比", "环比", "变化", "增长", "增加", "减少", "下降", "上升", "提高", "降低", "多了", "少了", "变动",
                "增幅", "降幅", "增长率", "增长百分比", "增长的百分比", "增长比例", "变化率", "变化百分比", "变动率",
-               "下降百分比", "减少百分比", "下降率", "减少率", "涨幅", "多收", "少收", "变了", "变化了", "变", "有什么变化", "多还是少", "多了还是少了", "涨", "跌", "增加了", "减少了", "增长了", "下降了", "change", "changed",
+               "下降百分比", "减少百分比", "下降率", "减少率", "涨幅", "up or down", "go up", "went up", "gone up", "go down",
+               "went down", "gone down", "多收", "少收", "变了", "变化了", "变", "有什么变化", "多还是少", "多了还是少了", "涨", "跌", "增加了", "减少了", "增长了", "下降了", "change", "changed",
                "changes", "grow", "grew", "growth", "increase", "increased", "decrease", "decreased", "rise",
                "rose", "fall", "fell", "growth rate", "rate of change", "增减", "增减情况", "增减变化", "year-over-year", "year over year", "yoy", "more", "fewer"),
     "yoy": ("同比", "环比", "year-over-year", "year over year", "year-on-year", "year on year", "yoy", "同期", "较"),
@@ -57,7 +58,7 @@ INTENT: dict[str, tuple[str, ...]] = {
     "have": ("有", "过", "发生", "发生过", "出现", "被"),
     "how_many": ("多少", "几", "几件", "多少件", "几次", "多少次", "how many", "how much", "number of",
                  "count",
-                 "多杀", "几处"),  # duosha for duoshao: a pinyin slip, not a homophone    # Things near a figure that the reports do not record: no kind of question uses this intent, so a
+                 "多杀", "几处", "有几"),  # duosha for duoshao: a pinyin slip, not a homophone    # Things near a figure that the reports do not record: no kind of question uses this intent, so a
     # question that says one is refused, not answered with the figure next to it (被处罚 ≠ 行政处罚决定).
     "unrecorded": ("被处罚", "被行政处罚", "被罚", "被罚款", "罚款金额", "罚没", "罚没款", "罚金", "fines", "fined",
                    "was penalised", "was penalized", "were penalised", "were penalized", "penalty amount",
@@ -118,7 +119,7 @@ STOP: tuple[str, ...] = (
     "案件", "案子", "事项", "行政", "工作", "一年", "有多", "有多少", "多高", "多大", "多少件",
     "怎么", "怎样", "如何", "应该", "应当", "能", "会", "要", "需要", "了吗", "的话", "来看", "来说", "呢吗",
     "完了", "那种", "这种", "那个", "就是", "想问下", "想问问", "想了解", "了解一下", "了解下", "到底", "真的", "其实",
-    "的时候", "嗯", "咋", "里头", "那边", "这边", "具体", "算一下", "帮我算一下", "听说", "检查出", "查出", "谢谢", "请帮我", "帮我看看", "帮我查", "是多少", "有几", "一件", "一个", "用", "采用", "使用", "用了",
+    "的时候", "嗯", "咋", "里头", "那边", "这边", "具体", "算一下", "帮我算一下", "听说", "检查出", "查出", "谢谢", "请帮我", "帮我看看", "帮我查", "是多少", "一件", "一个", "用", "采用", "使用", "用了",
     "only", "the", "a", "an", "of", "in", "for", "to", "by", "did", "does", "do", "is", "are", "be", "been", "there", "it",
     "its", "their", "they", "this", "that", "these", "those", "please", "tell", "me", "show", "give", "what",
     "how", "many", "much", "on", "at", "from", "about", "and", "or", "as", "any", "at the", "year", "years", "agency",
@@ -141,7 +142,7 @@ STOP: tuple[str, ...] = (
 )
 
 # English function words: no reading needs them. Only those the words above give no other meaning count
-# (core.qa.lexicon); words that bound or negate (not, no, only, since, until, than, before …) are not here.
+# (core.qa.lexicon); words that bound or negate (not, no, since, until, than, before …) are not here.
 FUNCTION_WORDS: tuple[str, ...] = (
     "where", "whereas", "wherein", "whom", "whatever", "here", "itself", "themselves", "he", "him", "his",
     "she", "her", "hers", "our", "ours", "your", "yours", "my", "mine", "one", "ones", "someone", "anyone",
@@ -156,5 +157,7 @@ FUNCTION_WORDS: tuple[str, ...] = (
     # greetings and plain adjectives that qualify no figure (ordinary citizens are citizens)
     "hey", "hi", "hello", "thanks", "thank", "pls", "plz", "ordinary", "regular", "common", "original",
     "yo", "hiya", "heya", "sup", "wat", "wot", "whats",
+    # (who is asking — journalist, researcher — is not filler: "how many journalists filed requests")
+    "involving", "among", "caseload",
 )
 # fmt: on

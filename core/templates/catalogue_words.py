@@ -139,7 +139,8 @@ ROWS: dict[str, Words] = {
     ),
     "apply.other.no_correction": Words(
         ("逾期不补正",), ("不补正", "没补正", "没有补正", "未补正", "不补充材料"),
-        ("did not correct", "failed to correct", "no correction", "applicant did not correct"),
+        ("did not correct", "failed to correct", "no correction", "applicant did not correct", "did not supplement",
+         "failed to supplement", "not supplemented", "did not supplement them in time", "did not amend"),
     ),
     "apply.other.unpaid_fee": Words(
         ("未按收费通知要求缴纳费用",), ("未缴纳费用", "没交费", "未缴费", "不交费", "没缴费", "没付费", "未交费", "没按时交费", "没按时缴费",
@@ -192,7 +193,9 @@ ROWS: dict[str, Words] = {
         ("复议后诉讼", "复议后又起诉", "复议后再起诉", "复议完又起诉", "对复议结果不服起诉", "复议后",
          "复议之后又起诉", "复议完又去起诉", "复议后又去起诉", "复议之后又去起诉", "复议完了又去起诉", "复议完了又起诉",
          "不服又去起诉", "不服又起诉", "不服再起诉", "不服去起诉"),
-        ("after reconsideration", "following reconsideration", "lawsuits after reconsideration"),
+        ("after reconsideration", "following reconsideration", "lawsuits after reconsideration",
+         "after administrative reconsideration", "following administrative reconsideration", "after review",
+         "after a reconsideration", "after an administrative reconsideration"),
     ),
     # ------------------------------------------------------------ table 二
     "active.regulations": Words(("规章",), ("政府规章",), ("rules", "regulations", "government rules")),
@@ -265,7 +268,7 @@ COLUMNS: dict[str, Words] = {
     "natural_person": Words(
         ("自然人",), ("公民", "个人", "群众", "老百姓", "市民", "居民", "普通人"),
         ("natural persons", "natural person", "individuals", "individual", "citizens", "private persons",
-         "members of the public", "residents"),
+         "members of the public", "residents", "private individuals", "private citizens", "ordinary people"),
     ),
     "commercial": Words(
         ("商业企业", "企业"), ("公司", "商家", "企业法人"),
@@ -278,7 +281,9 @@ COLUMNS: dict[str, Words] = {
     ),
     "nonprofit": Words(
         ("社会公益组织", "公益组织"), ("社会组织", "公益机构", "非营利组织"),
-        ("ngo", "ngos", "non-profit", "nonprofit", "charities", "non-profit organisations", "nonprofits"),
+        ("ngo", "ngos", "non-profit", "nonprofit", "charities", "non-profit organisations", "nonprofits",
+         "public welfare organisations", "public welfare organizations", "public-welfare organisations",
+         "public-welfare organizations", "welfare organisations", "welfare organizations", "non-profit organizations"),
     ),
     "legal_service": Words(
         ("法律服务机构",), ("律师事务所", "律所", "律师"),
@@ -427,7 +432,8 @@ FACTS: dict[str, Words] = {
         ("逾期",), ("迟", "晚", "超期", "晚交", "迟交", "晚发", "迟了", "晚了", "过期", "延迟", "拖延", "超过截止日期",
                    "超过截止时间", "超过期限", "超出期限", "超时", "超过", "拖", "拖了", "拖延了"),
         ("late", "overdue", "delayed", "missed the deadline", "after the deadline", "how late", "miss the deadline",
-         "missed", "miss"),
+         "missed", "miss", "after the legal deadline", "after the statutory deadline", "past the deadline",
+         "past the legal deadline", "past the statutory deadline", "beyond the deadline"),
     ),
     "days": Words((), ("几天", "多少天", "天数", "多久"), ("how many days", "days", "how late", "by how many days")),
     "same_day": Words(
