@@ -184,6 +184,19 @@ ONE = [
     One("西湖区2019年复议完了不服又去起诉的有几件", XIHU, 2019, "litigation.after_review.total"),
     One("西湖区2021年查无此信息的有多少", XIHU, 2021, "apply.unavailable.not_held.total"),
     One("西湖区 2020 requests carried over into 2021", XIHU, 2020, "apply.carried_forward.total"),
+    # what table 二 counts was published; cases brought against an agency are reconsiderations as well
+    One(
+        "how many admin licensing decisions has 西湖区 published for 2021",
+        XIHU,
+        2021,
+        "active.licensing.decisions",
+    ),
+    One(
+        "how many administrative reconsideration cases were brought against 西湖区 in 2021",
+        XIHU,
+        2021,
+        "review.total",
+    ),
     One("table 4 of 西湖区 2021: reconsideration upheld", XIHU, 2021, "review.upheld"),
     One("西湖区2021年行政事业性收费金额", XIHU, 2021, "active.fees.amount_wan", ("万元",)),
     One("西湖区2021年的收费", XIHU, 2021, "active.fees.amount_wan"),
@@ -384,6 +397,19 @@ async def test_counting_agencies_of_a_kind_with_a_figure(qa: async_sessionmaker[
     lawsuits = await stored_all(qa, 2021, "review.total")
     a = await answer(qa, "How many agencies faced at least one reconsideration in 2021?")
     assert a.kind == "count" and a.value == sum(v >= 1 for v in lawsuits.values()), a.text
+
+
+async def test_at_most_and_gov_t(qa: async_sessionmaker[AsyncSession]) -> None:
+    reviews = await stored_all(qa, 2021, "review.total", "%街道%")
+    a = await answer(qa, "2021年行政复议至多3件的街道有几个")
+    assert a.kind == "count" and a.value == sum(v <= 3 for v in reviews.values()), a.text
+    governments = {
+        k: v
+        for k, v in (await stored_all(qa, 2021, "apply.new.total")).items()
+        if k.endswith("人民政府") and "镇" not in k
+    }
+    a = await answer(qa, "Which district gov't received the most requests in 2021?")
+    assert a.kind == "rank" and a.value == max(governments.values()), a.text
 
 
 async def test_the_one_at_the_bottom_of_a_ranking(qa: async_sessionmaker[AsyncSession]) -> None:

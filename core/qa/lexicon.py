@@ -80,6 +80,7 @@ _ABBREVIATED = {
     "nr": "number",
     "admin": "administrative",
     "govt": "government",
+    "gov't": "government",
     "gov": "government",
     "dept": "department",
     "req": "request",

@@ -130,7 +130,7 @@ _BACK = re.compile(
 )
 _NUMBER = rf"(?P<n>\d+(?:\.\d+)?|[{_CN_NUM}]+|(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b)"
 _THRESHOLD = re.compile(
-    r"(?P<op>超过|大于|多于|高于|不少于|不低于|至少|少于|小于|低于|不到|不足|不超过|不高于|最多|more than|over|above|"
+    r"(?P<op>超过|大于|多于|高于|不少于|不低于|至少|少于|小于|低于|不到|不足|不超过|不高于|最多|至多|顶多|more than|over|above|"
     r"greater than|at least|less than|fewer than|under|below|at most|exceeding|exceeded)\s*"
     + _NUMBER
     + r"\s*(?P<pct>%|percent|个百分点)?(?:件|个|次|起|家|份)?"
@@ -141,7 +141,7 @@ _THRESHOLD = re.compile(
 # "3件以上" counts 3 (以上/以下 include the number, as regulations read them).
 _GE = ("不少于", "不低于", "至少", "at least", "及以上", "以上", "or more", "and above")
 _GT = ("超过", "大于", "多于", "高于", "more than", "over", "above", "greater than", "exceeding", "exceeded")
-_LE = ("不超过", "不高于", "最多", "at most", "及以下", "以下", "or fewer", "or less")
+_LE = ("不超过", "不高于", "最多", "至多", "顶多", "at most", "及以下", "以下", "or fewer", "or less")
 _TOP = re.compile(
     r"(?:排名|排行)?前\s*(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})(?![\d一二两三四五六七八九十]|\s*年)\s*(?:名|位|个|家)?"
     r"|top[\s-]*(?P<e>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)"

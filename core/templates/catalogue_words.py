@@ -259,7 +259,9 @@ GROUPS: dict[str, Words] = {
         ("起诉", "被起诉", "被告", "打官司", "官司", "告到法院", "法院", "上法院", "被诉", "被告上法庭"),
         ("lawsuit", "lawsuits", "litigation", "sued", "sue", "court", "court cases", "in court", "defendant",
          "administrative litigation", "administrative lawsuits", "administrative lawsuit",
-         "defendants", "was sued", "legal action", "brought against", "filed against", "taken to court"),
+         "defendants", "was sued", "legal action", "taken to court"),
+        # said of reconsiderations too (cases brought against 鹿城区): pointing here, naming nothing alone
+        ("brought against", "filed against"),
     ),
 }
 GROUP_PARTS: dict[str, tuple[str, ...]] = {"litigation": ("litigation.direct", "litigation.after_review")}
@@ -412,7 +414,8 @@ CORRECTION_RATE: Words = Words(
 
 FACTS: dict[str, Words] = {
     "published": Words(
-        ("发布",), ("公布", "印发", "发出", "出", "发", "公开发布", "挂网", "上网", "发布日期", "发布时间"),
+        ("发布",), ("公布", "印发", "发出", "出", "发", "公开发布", "挂网", "上网", "发布日期", "发布时间", "挂出来", "挂出",
+                    "放出来", "贴出来"),
         ("published", "publish", "publication", "released", "release", "issued"),
     ),
     "date": Words(
@@ -459,8 +462,9 @@ FACTS: dict[str, Words] = {
     "errors": Words(("错误",), ("错", "出错", "错了", "差错"), ("error", "errors", "mistakes", "mistake")),
     "warnings": Words(("警告",), ("提醒",), ("warning", "warnings")),
     "problems": Words(
-        ("问题",), ("毛病", "不一致", "对不上", "勾稽", "不平衡", "异常"),
-        ("problem", "problems", "inconsistent", "inconsistencies"),
+        ("问题",), ("毛病", "不一致", "对不上", "勾稽", "不平衡", "异常", "什么问题", "任何问题"),
+        ("problem", "problems", "inconsistent", "inconsistencies", "anything wrong", "something wrong", "issues",
+         "any issues", "wrong with"),
     ),
     "inconsistent_tables": Words(
         ("表格不一致",), ("表格对不上", "表格数字不一致", "勾稽关系错误", "表不一致", "勾稽错误", "勾稽问题",
@@ -508,6 +512,8 @@ TOPICS: dict[str, Words] = {
                     "申请人是其他的", "申请人为其他的", "申请人是其它的", "其他申请人", "其他类申请人", "其他类型的申请人",
                     "其它申请人")),
     "review": Words(("行政复议、行政诉讼",), ("复议诉讼", "复议和诉讼", "复议、诉讼"), ("reconsideration and litigation",)),
-    "active": Words(("主动公开",), (), ("proactive disclosure", "proactively disclosed")),
+    # what table 二 counts is what was made public: its decisions are "published", "disclosed"
+    "active": Words(("主动公开",), (), ("proactive disclosure", "proactively disclosed"),
+                    ("published", "disclosed", "made public")),
 }
 # fmt: on
