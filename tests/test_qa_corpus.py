@@ -54,3 +54,26 @@ async def test_qa_dev_corpus(world_url: str) -> None:
     ]
     assert not wrong, "\n".join(wrong)
     assert score.accuracy >= MIN_DEV_ACCURACY, f"{score.accuracy:.1f}%\n" + "\n".join(failures)
+
+
+async def test_days_early_against_the_deadline(world_url: str) -> None:
+    """比截止日提前了几天, 提前发布了吗: the days before the agency's statutory deadline (world.py dates)."""
+    from harness import deadline
+    from world import BY_HANDLE, NOW
+
+    from core.qa.answer import answer
+
+    early, late = BY_HANDLE["黄岩区司法局"], BY_HANDLE["柯城区"]
+    due, published = deadline(early, 2021), early.years[2021]
+    assert due is not None and published is not None and published < due
+    async with open_db(world_url) as sf:
+        a = await answer(sf, "黄岩区司法局21年报比截止日提前了几天发", now=NOW)
+        assert a.kind == "value" and a.value == (due - published).days, a.text
+        a = await answer(sf, "黄岩区司法局2021年报提前发布了吗", now=NOW)
+        assert a.kind == "bool" and a.value is True, a.text
+        late_due, late_published = deadline(late, 2021), late.years[2021]
+        assert late_due is not None and late_published is not None and late_published > late_due
+        a = await answer(sf, "柯城区2021年报提前发布了吗", now=NOW)
+        assert a.kind == "bool" and a.value is False, a.text
+        a = await answer(sf, "柯城区2021年报比截止日期晚了几天", now=NOW)
+        assert a.value == (late_published - late_due).days, a.text

@@ -77,6 +77,7 @@ async def answer(ctx: Context) -> Answer:
         | {"which", "list", "plural", "count"}
         | ({"negative"} if ctx.reading.yes_no else set())
         | ({"compare"} if against_agency(ctx) else set())  # lawsuits vs 首南街道: against it
+        | ({"compare"} if "fact:deadline" in ctx.reading.concepts() else set())  # 比截止日晚了几天
     )
     if ctx.entry is None and (odd := stray(ctx, allowed) or _who(ctx)):
         return await not_recorded(ctx, odd)
@@ -404,7 +405,7 @@ async def _fact(ctx: Context, reader: ReportReader, entry: Entry) -> Answer:
     head = _head(ctx, reader.agency, reader.report).rstrip()
     source = [report_source(reader.agency, reader.report)]
     fact = entry.id.removeprefix("fact.")
-    if fact in ("published_on", "on_time", "late", "days_late", "deadline", "on_deadline"):
+    if fact in ("published_on", "on_time", "late", "days_late", "days_early", "deadline", "on_deadline"):
         return _publication(ctx, fact, facts, head, source)
     if fact == "template":
         version = facts.template
@@ -475,6 +476,14 @@ def _publication(
     )
     if fact == "days_late":
         return ctx.reply([said], kind="value", value=max(0, days), unit="天", sources=source)
+    if fact == "days_early":
+        early = ctx.tr(
+            f"提前 {-days} 天。" if days < 0 else "没有提前。",
+            f" {-days} days early." if days < 0 else " Not early.",
+        )
+        if ctx.reading.yes_no:  # 提前发布了吗
+            return ctx.reply([said + early], kind="bool", value=days < 0, sources=source)
+        return ctx.reply([said + early], kind="value", value=max(0, -days), unit="天", sources=source)
     if fact == "on_deadline":  # 截止日当天发布的吗
         same = published == due
         said += ctx.tr(

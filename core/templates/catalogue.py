@@ -353,6 +353,8 @@ FACT_ENTRIES: tuple[Entry, ...] = (
     _fact("fact.on_time", "是否按时发布", "published on time", None, [["fact:on_time"]], (*_PUBLISHED, "fact:late")),
     _fact("fact.late", "是否逾期发布", "published late", None, [["fact:late"]], _PUBLISHED),
     _fact("fact.days_late", "逾期天数", "days late", "天", [["fact:late", "fact:days"]], (*_PUBLISHED, "fact:on_time")),
+    _fact("fact.days_early", "提前天数", "days early", "天", [["fact:early", "fact:days"], ["fact:early"]],
+          (*_PUBLISHED, "fact:on_time")),
     _fact("fact.deadline", "截止日期", "deadline", None, [["fact:deadline"]], _PUBLISHED),
     _fact("fact.on_deadline", "是否在截止日当天发布", "published on the deadline day", None,
           [["fact:deadline", "fact:same_day"], ["fact:published", "fact:same_day"]], (*_PUBLISHED, "fact:on_time")),

@@ -439,6 +439,8 @@ FACTS: dict[str, Words] = {
          "past the legal deadline", "past the statutory deadline", "beyond the deadline"),
     ),
     "days": Words((), ("几天", "多少天", "天数", "多久"), ("how many days", "days", "how late", "by how many days")),
+    # 比截止日提前了几天: published before the deadline, by how many days
+    "early": Words((), ("提前", "早了", "早发", "提早", "早发了"), ("early", "ahead of the deadline", "how early")),
     "same_day": Words(
         (), ("当天", "当日", "同一天", "同一日", "那天", "那一天", "最后一天", "最后一日"),
         ("that day", "the same day", "on the day", "the last day", "on the last day", "the day of the deadline"),
