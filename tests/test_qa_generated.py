@@ -427,6 +427,36 @@ async def test_vs_an_agency_is_against_it(qa: async_sessionmaker[AsyncSession]) 
     )
 
 
+async def test_a_rate_over_both_kinds_of_lawsuit_is_not_given_for_one(
+    qa: async_sessionmaker[AsyncSession],
+) -> None:
+    kinds = ("litigation.direct", "litigation.after_review")
+    cells = {
+        f"{k}.{c}": await stored(qa, XIHU, 2021, f"{k}.{c}") or 0
+        for k in kinds
+        for c in ("corrected", "total", "pending")
+    }
+    both = sum(cells[f"{k}.corrected"] for k in kinds)
+    out_of = sum(cells[f"{k}.total"] - cells[f"{k}.pending"] for k in kinds)
+    assert out_of > 0
+    a = await answer(qa, "西湖区2021年行政诉讼纠错率（直接诉讼和复议后诉讼一起算）")
+    assert a.kind == "rate" and a.value == pytest.approx(round(100 * both / out_of, 1)), a.text
+    a = await answer(qa, "西湖区2021年未经复议直接起诉的案子里被法院纠正的比例")
+    assert a.value is None and a.kind == "none", a.text
+
+
+async def test_a_correction_rate_with_pending_cases_counted_in_is_not_answered(
+    qa: async_sessionmaker[AsyncSession],
+) -> None:
+    a = await answer(
+        qa,
+        "For 西湖区 in 2021, corrected reconsideration cases as a share of all cases, pending ones included?",
+    )
+    assert a.value is None and "pending" in a.text, a.text
+    a = await answer(qa, "西湖区2021年复议纠错率")
+    assert a.kind == "rate" and a.value is not None
+
+
 async def test_in_force_is_not_answered_from_total_published(qa: async_sessionmaker[AsyncSession]) -> None:
     # 现行有效 (2021) and 对外公开总数量 (2019) are different counts: a repealed document stays published
     for question, year in (

@@ -165,6 +165,26 @@ async def test_a_division_typed_before_a_name_must_be_the_agencys_own(agencies_s
         assert (match.kind, match.agency and match.agency.name) == ("fuzzy", expected), typed
 
 
+async def test_a_department_is_named_with_its_own_division(agencies_sf):
+    """舟山市财政局 is the city's bureau, not 舟山市定海区财政局: the division right above a department may not
+    be skipped (a town or street may be named under its city: 宁波市瞻岐镇)."""
+    for typed in ("舟山市财政局", "舟山财政局"):
+        match = await resolve_agency(agencies_sf, typed)
+        assert match.agency is None and "舟山市定海区财政局" in [a.name for a in match.candidates], typed
+    for typed in ("舟山市定海区财政局", "定海区财政局", "定海财政局", "舟山定海区财政局"):
+        match = await resolve_agency(agencies_sf, typed)
+        assert match.agency is not None and match.agency.name == "舟山市定海区财政局", typed
+
+
+async def test_a_name_typed_without_its_suffix_and_with_another_is_not_it(agencies_sf):
+    """瞻岐 + 街道 is no 瞻岐镇; 瞻岐 alone, or 瞻岐镇, is."""
+    (mention,) = await find_agencies_in_text(agencies_sf, "瞻岐街道收到多少申请")
+    assert mention.agency is None and [a.name for a in mention.match.candidates] == ["瞻岐镇人民政府"]
+    for text in ("瞻岐收到多少申请", "瞻岐镇收到多少申请"):
+        (mention,) = await find_agencies_in_text(agencies_sf, text)
+        assert mention.agency is not None and mention.agency.name == "瞻岐镇人民政府", text
+
+
 async def test_unknown_names_get_the_closest_names(agencies_sf):
     match = await resolve_agency(agencies_sf, "公安局")  # no name is close, one shares a word
     assert match.kind == "none" and [a.name for a in match.candidates] == ["舟山市定海区财政局"]

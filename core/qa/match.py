@@ -71,8 +71,13 @@ def score(entry: Entry, tokens: Sequence[Token]) -> Scored:
     need = max(met, key=lambda n: (len(n.concepts), -n.defaults)) if met else None
     extra = need.concepts if need else frozenset()
     accepts = entry.accepts
-    if entry.parts_named and not (need and entry.parts_named <= need.concepts):
-        # one part (复议后起诉) with a word of the whole (打官司) is that part, not the group's sum
+    # one part (复议后起诉) with a word of the whole (打官司) is that part, not the group's sum; a rate
+    # over both parts explains them only both named (直接诉讼和复议后诉讼一起算)
+    if (
+        entry.parts_named
+        and not (need and entry.parts_named <= need.concepts)
+        and not (entry.kind == "rate" and entry.parts_named <= named)
+    ):
         accepts = accepts - entry.parts_named
     covered = 0.0
     unexplained = []

@@ -85,6 +85,7 @@ def named(typed: str, span: tuple[int, int], match: AgencyMatch) -> Named:
     return Named(typed, span, candidates=[_row(a) for a in match.candidates], kind=match.kind)
 
 
+_DIVISION_END = re.compile(r"(?:市|区|县)$")
 _SUFFIX_OF = re.compile(r"(?:局|委|办|中心|所|站|院|队|处|室|街道|镇|乡|馆|会)$")
 
 
@@ -103,6 +104,9 @@ def _abbreviation(typed: str, candidates: Sequence[Agency]) -> Agency | None:
         name = squash(agency.name)
         if not all(u in name for u in units) or rest[-1] not in name[-3:]:
             continue
+        own = split_units(name)[0]
+        if units and own and _DIVISION_END.sub("", units[-1]) != _DIVISION_END.sub("", own[-1]):
+            continue  # 温州市教育局 is not 温州市鹿城区教育局: the division right above is the agency's own
         it = iter(name)
         if all(ch in it for ch in rest):
             fits.append(agency)

@@ -3,6 +3,7 @@ the honest refusals: what the reports do not record, what a format lacks, a tabl
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from core.qa import queries
@@ -323,12 +324,31 @@ def rate_inputs(ctx: Context, result: Any) -> str:
     return ctx.tr(f"（{result.rate.formula}：{text}）", f" ({result.rate.formula}: {text})")
 
 
+# 纠错率 with the pending cases counted in, "pending ones included": not the rate as defined (its
+# denominator leaves them out), so not answered as if it were.
+_PENDING_IN = re.compile(
+    r"(?<![不未])(?:包括|包含|含|算上|算进|计入|加上)[^，。,;；]{0,8}(?:未审结|尚未审结|未结|没审完|没结)"
+    r"|(?:未审结|尚未审结|没审完|没结)[^，。,;；]{0,6}(?:也算|都算|也计入|算进去)"
+    r"|\b(?:including|incl\.?|inclusive of|counting)\s+(?:the\s+)?pending|pending\s+(?:\w+\s+){0,2}(?:included|counted)"
+)
+
+
 async def _rate(ctx: Context, reader: ReportReader, entry: Entry) -> Answer:
     result, sources = await rate_of(reader, entry)
     head = _head(ctx, reader.agency, reader.report)
     name = ctx.quote(entry.name(ctx.lang))
     if result.missing:
         return ctx.refuse([f"{head}{name}{ctx.colon}" + missing_text(ctx, reader.report, entry)])
+    if result.rate.less and _PENDING_IN.search(ctx.reading.text):
+        return ctx.refuse(
+            [
+                ctx.tr(
+                    f"{name}按定义不计尚未审结的案件（{result.rate.formula}）；把它们算进分母的比例不是这个率，不作答。",
+                    f"{name} leaves pending cases out by definition ({result.rate.formula}); a share with them "
+                    "counted in is another figure, not answered.",
+                )
+            ]
+        )
     if result.percent is None:
         return ctx.refuse(
             [

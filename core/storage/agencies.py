@@ -43,6 +43,8 @@ _CITY = re.compile(r"(?:市|州|盟|地区)$")
 # Suffixes users leave out: "定海" for 定海区, "白鹤" for 白鹤街道.
 _DROPPABLE = re.compile(r"(?:街道|镇|乡|区|县|市)$")
 _TOWNSHIP = re.compile(r"(?:街道|镇|乡)$")
+_OTHER_SUFFIX = re.compile(r"街道|镇|乡|区|县")
+_DEPARTMENT = re.compile(r"(?:局|委|委员会|办|办公室|中心|院|所|站|队|处)$")
 # Words around a name in what users type: "2020年定海区的报告", "定海区政府信息公开工作年度报告".
 _QUERY_NOISE = re.compile(
     r"^(?:\d{4}年度?)|(?:的)?(?:\d{4}年度?)?(?:政府信息公开工作年度报告|信息公开工作年度报告|信息公开年报|年度报告|年报|报告)$"
@@ -181,6 +183,14 @@ def _variants(name: str, short_name: str, units: list[str], body: str) -> dict[s
 
 
 Fit = Literal["exact", "loose", "no"]
+
+
+def _fit_named(typed: Sequence[str], rest: str, chain: Sequence[str]) -> Fit:
+    """:func:`_fit`, and a department is named with its own division (the one right above it), which may
+    not be skipped: 温州市教育局 is the city's bureau, not 温州市鹿城区教育局."""
+    if typed and chain and _DEPARTMENT.search(rest) and _unit_fit(typed[-1], chain[-1:]) == "no":
+        return "no"
+    return _fit(typed, chain)
 
 
 def _unit_fit(unit: str, chain: Sequence[str]) -> Fit:
@@ -425,7 +435,7 @@ class NameIndex:
     def _carrying(self, typed: list[str], rest: str) -> dict[int, Fit]:
         """Agencies named ``rest`` below the divisions typed, with how those divisions fit each; for a
         division name, also those named the same with another suffix (安平县 for 安平区: loose)."""
-        fits = {i: _fit(typed, self.chains[i]) for i in self.exact.get(rest, ())} if typed else {}
+        fits = {i: _fit_named(typed, rest, self.chains[i]) for i in self.exact.get(rest, ())} if typed else {}
         bare = _bare(rest)
         if bare != rest and len(bare) >= 2 and _is_division(rest):
             for i in self.exact.get(bare, ()):
@@ -475,7 +485,7 @@ class NameIndex:
     def _fuzzy(self, text: str, query: str, typed: list[str], rest: str, near: list[int]) -> AgencyMatch:
         scores = self._scores(text, [query, rest] if typed and rest else [query])
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        eligible = [(i, s) for i, s in ranked if _fit(typed, self.chains[i]) != "no"]
+        eligible = [(i, s) for i, s in ranked if _fit_named(typed, rest, self.chains[i]) != "no"]
         if eligible:
             best_id, best = eligible[0]
             runner_up = eligible[1][1] if len(eligible) > 1 else 0.0
@@ -531,7 +541,18 @@ class NameIndex:
                     j = _past_tails(flat, m.end())
                 break
             start, end = offsets[i], offsets[j - 1] + 1
-            found.append(AgencyMention((start, end), text[start:end], self.resolve("".join(parts))))
+            match = self.resolve("".join(parts))
+            if match.agency is not None and (other := _OTHER_SUFFIX.match(flat, j)):
+                # 文新 + 镇 names 文新镇, not the stored 文新街道: the name was typed without its suffix and
+                # another follows
+                own = canon(match.agency.name)
+                if (
+                    (m := _DROPPABLE.search(own))
+                    and not "".join(parts).endswith(m.group())
+                    and other.group() != m.group()
+                ):
+                    match = AgencyMatch("none", match.query, candidates=[match.agency])
+            found.append(AgencyMention((start, end), text[start:end], match))
             end_of_last = j
             k += 1
         return found

@@ -330,10 +330,14 @@ def _rates(cells: dict[str, Entry]) -> dict[str, Entry]:
         if rate.id in _CORRECTION_ROW:
             needs.append(Need(frozenset({"rate:correction", _CORRECTION_ROW[rate.id]})))
             accepts.add("rate:correction")
+        rows = {cells[k].row for k in (*rate.numerator, *rate.denominator, *rate.less)}
+        # 行政诉讼纠错率 adds 直接起诉 and 复议后起诉: one of them named alone asks for another rate
+        parts = {f"row:{p}" for ps in words.GROUP_PARTS.values() if set(ps) <= rows for p in ps}
         ident = f"rate.{rate.id}"
         out[ident] = Entry(
             ident, "rate", rate.zh, rate.en, "%", tuple(needs), frozenset(accepts),
             table="三" if rate.numerator[0].startswith("apply.") else "四", rate=rate,
+            parts_named=frozenset(parts),
         )  # fmt: skip
     return out
 
