@@ -457,6 +457,17 @@ async def test_a_correction_rate_with_pending_cases_counted_in_is_not_answered(
     assert a.kind == "rate" and a.value is not None
 
 
+async def test_that_one_of_a_kind_asks_which(qa: async_sessionmaker[AsyncSession]) -> None:
+    """鄞州区那个镇: one town, not named: ask which, and the choice answers for it."""
+    a = await answer(qa, "鄞州区那个镇2021年收到多少申请")
+    assert a.kind == "clarify" and a.value is None and a.clarify is not None
+    assert {o.label for o in a.clarify} == {_town(n) for n in TOWNS}
+    picked = await answer(qa, "鄞州区那个镇2021年收到多少申请", choice=a.clarify[0].choice)
+    assert picked.kind == "value" and picked.value == await stored(
+        qa, a.clarify[0].label, 2021, "apply.new.total"
+    )
+
+
 async def test_in_force_is_not_answered_from_total_published(qa: async_sessionmaker[AsyncSession]) -> None:
     # 现行有效 (2021) and 对外公开总数量 (2019) are different counts: a repealed document stays published
     for question, year in (

@@ -74,6 +74,9 @@ async def answer(ctx: Context, scope: Scope) -> Answer:
 
 
 async def _answer(ctx: Context, scope: Scope) -> Answer:
+    picks = {"rank", "rank_asc", "ranking", "which", "sum", "average", "count", "each", "plural", "all"}
+    if ctx.reading.that_one and not ctx.reading.flags() & picks and not ctx.reading.top:
+        return await _which_one(ctx, scope)  # 鹿城区那个街道收到多少: which street?
     if ctx.entry is None and (odd := stray(ctx, ACROSS_INTENTS | {"plural"})):
         return await not_recorded(ctx, odd)
     tokens = concept_tokens(ctx, ACROSS_INTENTS)
@@ -121,6 +124,13 @@ async def _answer(ctx: Context, scope: Scope) -> Answer:
     if "count" in flags:
         return await conditioned(ctx, scope, ids, entry, keys, year, Condition(">", 0))
     return await each(ctx, scope, ids, entry, keys, year)
+
+
+async def _which_one(ctx: Context, scope: Scope) -> Answer:
+    rows, n = await queries.stored_agencies(ctx.session, None, await scope.ids(ctx), limit=8)
+    options = [Option(a.name, ctx.choice.with_(agency=a.id)) for a, _ in rows]
+    text = ctx.tr(f"请问是哪一个？（{scope.said(ctx)}共 {n} 个）", f"Which one? ({n} {scope.said(ctx)})")
+    return Answer(text, clarify=options, kind="clarify")
 
 
 def _which_figure(ctx: Context) -> Answer:

@@ -70,6 +70,7 @@ class Reading:
     table: str | None = None  # 二 / 三 / 四 when one table is named
     yes_no: bool = False
     versions: list[int] = field(default_factory=list)  # the formats named: 2019版 → 2019
+    that_one: bool = False  # 鹿城区那个街道: one agency of a kind, not named
 
     def flags(self) -> set[str]:
         return {v for t in self.tokens for v in t.values("intent")}
@@ -181,6 +182,7 @@ _NUMBERING = re.compile(
     r"|(?<![\d.])\d{1,2}[.．、](?=\s?[\u4e00-\u9fff])"
 )
 # 发了没, 收到过申请没, 有复议没有: a 没 that ends the question asks yes or no (一件都没有 is a count of none).
+_THAT_ONE = re.compile(r"那(?:个|家|一个|一家)(?=街道|乡镇|镇|乡|局|部门|区政府|县政府|区|县)")
 # 有没有 asks yes or no; read before the terms, or 有没有逾期 would be 有 + 没有逾期 (按时).
 _HAVE_OR_NOT = re.compile(r"有没有|有无")
 _ASKED_NOT = re.compile(r"(?<![都也均并还])(?:[了过]没有?|没有?)(?=[\s?？。!！~～…]*$)")
@@ -386,6 +388,7 @@ def read(text: str, taken: Sequence[tuple[int, int]] = ()) -> Reading:
     tokens.sort(key=lambda t: t.start)
     reading = Reading(text, detect_lang(text), tokens, [], years, condition, top, table)
     reading.versions = [_version_year(m.group()) for m in versions]
+    reading.that_one = bool(_THAT_ONE.search(text))
     if counted and not reading.flags() & {"rank", "rank_asc", "ranking"}:
         reading.top = None
     for t in tokens:

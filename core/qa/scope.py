@@ -115,7 +115,7 @@ async def scope_of(ctx: Context, regions: list[Named]) -> tuple[Scope, list[Name
         agencies = [regions[0]]
     elif regions:
         scope.region = regions[0].typed
-    elif len(agencies) == 1 and division(agencies[0].typed):
+    elif len(agencies) == 1 and division(agencies[0].typed) and agencies[0].row.id not in ctx.choice.agencies:
         scope.region = agencies[0].typed  # 鹿城区哪个单位最多: the district, not its government
         agencies = []
     elif len(agencies) == 1 and (region := _english_division(agencies[0])):
