@@ -346,6 +346,24 @@ async def test_a_typo_that_sounds_like_two_words_is_not_guessed(qa: async_sessio
     assert a.value == await stored(qa, XIHU, 2021, "apply.disclosed.total")
 
 
+async def test_an_ambiguous_word_alone_offers_each_reading(qa: async_sessionmaker[AsyncSession]) -> None:
+    """其他 alone is 其他处理, the applicants' 其他 or the outcome 其他结果: asked, not read as the first."""
+    a = await answer(qa, "西湖区2021年其他有多少")
+    assert a.kind == "clarify" and a.value is None and a.clarify is not None
+    assert [o.label for o in a.clarify] == [
+        "其他处理",
+        "本年新收政府信息公开申请数量·其他",
+        "行政复议·其他结果",
+    ]
+    picked = await answer(qa, "西湖区2021年其他有多少", choice=a.clarify[2].choice)
+    assert picked.value == await stored(qa, XIHU, 2021, "review.other")
+    # with a word that says which, it is answered
+    a = await answer(qa, "西湖区2021年其他处理多少件")
+    assert a.kind == "value"
+    a = await answer(qa, "how many requests were still pending at the end of 2021 for 西湖区")
+    assert a.value == await stored(qa, XIHU, 2021, "apply.carried_forward.total"), a.text
+
+
 async def test_carry_over_without_a_direction_asks_which(qa: async_sessionmaker[AsyncSession]) -> None:
     a = await answer(qa, "How many requests did 西湖区 carry over in 2020?")
     assert a.kind == "clarify" and a.value is None and a.clarify is not None

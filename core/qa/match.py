@@ -162,6 +162,8 @@ def _match(tokens: tuple[Token, ...], versions: tuple[str, ...], kinds: tuple[En
     if complete:
         top = complete[0].rank
         tied = [s for s in complete if s.rank == top]
+        if len(tied) == 1 and (others := _other_meanings(tokens, tied[0], scored)):
+            return Match("ambiguous", [tied[0], *others][:MAX_CHOICES])
         return Match("answer" if len(tied) == 1 else "ambiguous", tied[:MAX_CHOICES])
     partial = [
         s for s in scored
@@ -176,6 +178,52 @@ def _match(tokens: tuple[Token, ...], versions: tuple[str, ...], kinds: tuple[En
         (s for s in scored if s.covered > 0 and s.relevance > 0), key=lambda s: s.rank, reverse=True
     )
     return Match("none", closest[:3])
+
+
+def _other_meanings(tokens: Sequence[Token], best: Scored, scored: Sequence[Scored]) -> list[Scored]:
+    """其他 said alone (其他有多少): the winner reads one of its meanings; the others (the column 其他, 其他结果)
+    are as likely, so the closest reading of each is offered with it. Nothing when another word names a
+    figure."""
+    ambiguous = [t for t in tokens if t.term in AMBIGUOUS_WORDS]
+    if (
+        not ambiguous
+        or best.need is None
+        or any(
+            t.term not in AMBIGUOUS_WORDS and any(m.kind == "concept" and not m.soft for m in t.meanings)
+            for t in tokens
+        )
+    ):
+        return []
+    out = []
+    for meaning in dict.fromkeys(c for t in ambiguous for c in AMBIGUOUS_WORDS[t.term]):
+        if meaning in best.need.concepts:
+            continue
+        with_it = [
+            s for s in scored
+            if s.entry.kind in ("cell", "group")
+            and any(meaning in n.concepts for n in s.entry.needs)
+            and all(t in ambiguous or _fits_topic(t, s.entry) for t in tokens if t.has("concept"))
+        ]  # fmt: skip
+        if with_it:
+            # the reading the word has by default (其他 of 申请人 → 本年新收), else the plainest (行政复议·其他结果)
+            out.append(
+                min(
+                    with_it,
+                    key=lambda s: (
+                        not any(meaning in n.concepts and n.defaults for n in s.entry.needs),
+                        len(s.entry.id),
+                    ),
+                )
+            )
+    return out
+
+
+def _fits_topic(token: Token, entry: Entry) -> bool:
+    """Whether ``entry`` can read the word, by what the word is about first: still pending requests are
+    requests, not reconsiderations (which accept 收到 as requests do)."""
+    concepts = [m.value for m in token.meanings if m.kind == "concept"]
+    topics = [c for c in concepts if c.startswith("topic:")]
+    return any(c in entry.accepts for c in (topics or concepts))
 
 
 def _plausible(entry: Entry, named: set[str]) -> bool:
