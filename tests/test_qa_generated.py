@@ -486,6 +486,30 @@ async def test_that_one_of_a_kind_asks_which(qa: async_sessionmaker[AsyncSession
     )
 
 
+async def test_questions_in_several_parts(qa: async_sessionmaker[AsyncSession]) -> None:
+    """Two agencies combined are added; parts named inside a breakdown are added; a part said only as 申请 is
+    still a part; a figure asked of the agency a ranking finds is a second question."""
+    xihu = await stored(qa, XIHU, 2021, "apply.new.total")
+    shangcheng = await stored(qa, SHANGCHENG, 2021, "apply.new.total")
+    assert xihu is not None and shangcheng is not None
+    a = await answer(qa, "西湖区和上城区2021年一共收到多少申请")
+    assert a.kind == "sum" and a.value == xihu + shangcheng, a.text
+    disclosed = await stored(qa, XIHU, 2021, "apply.disclosed.total")
+    partial = await stored(qa, XIHU, 2021, "apply.partial.total")
+    assert disclosed is not None and partial is not None
+    a = await answer(qa, "西湖区2021年办理结果里，予以公开加上部分公开一共多少件")
+    assert a.kind == "sum" and a.value == disclosed + partial, a.text
+    a = await answer(qa, "西湖区2021年申请和复议各几件")
+    assert a.kind == "list" and a.value is None and a.items is not None
+    assert [i["entry"] for i in a.items] == ["apply.new.total", "review.total"]
+    for question in ("2021年收到申请最多的那个单位，行政复议有几件", "2021年复议最多的单位，那年收到了多少申请",
+                     "which agency got the most requests in 2021, and how many reconsiderations did it have"):  # fmt: skip
+        a = await answer(qa, question)
+        assert a.value is None and a.kind == "none", question
+    a = await answer(qa, "2021年收到申请最多的那个单位是谁")
+    assert a.kind == "rank" and a.value == max((await stored_all(qa, 2021, "apply.new.total")).values())
+
+
 async def test_in_force_is_not_answered_from_total_published(qa: async_sessionmaker[AsyncSession]) -> None:
     # 现行有效 (2021) and 对外公开总数量 (2019) are different counts: a repealed document stays published
     for question, year in (

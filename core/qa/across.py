@@ -9,6 +9,7 @@ counted); report facts (逾期发布, 缺少表三, 有错误) are conditions li
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,7 +74,42 @@ async def answer(ctx: Context, scope: Scope) -> Answer:
     return reply
 
 
+# 收到申请最多的那个，行政复议有几件: who is first by one figure, then another figure of that agency
+_THEN_OF_IT = re.compile(
+    r"(?:最多|最少|最高|最低|第一|倒数第一|most|fewest|highest|lowest)[^。;；?？]{0,60}?"
+    r"(?:那个|那家|那一个|那年|它|其(?!他)|该单位|此单位|\bits?\b|\bthat (?:agency|one|year)\b|\bthey\b)"
+)
+
+
+_NEXT_CLAUSE = re.compile(r"[，,;；]|\band\b")
+
+
+def _then_of_it(ctx: Context) -> bool:
+    """A figure asked after the agency is referred back to (那个…行政复议有几件), or in a clause after the
+    ranking word (…, and how many reconsiderations did it have)."""
+    text = ctx.reading.text
+    m = _THEN_OF_IT.search(text)
+    if m is None:
+        return False
+    clause = _NEXT_CLAUSE.search(text, m.start(), m.end())
+    after = clause.start() if clause else m.end()
+    return any(
+        t.start >= after and any(c.kind == "concept" and not c.soft for c in t.meanings)
+        for t in ctx.reading.tokens
+    )
+
+
 async def _answer(ctx: Context, scope: Scope) -> Answer:
+    if _then_of_it(ctx):
+        return ctx.refuse(
+            [
+                ctx.tr(
+                    "这是两个问题：先按一项数字找出单位，再问它的另一项数字。请分开问（先问“…最多的是哪个”，再问该单位）。",
+                    "That is two questions: first which agency leads by one figure, then another figure of it. "
+                    "Please ask them one at a time.",
+                )
+            ]
+        )
     picks = {"rank", "rank_asc", "ranking", "which", "sum", "average", "count", "each", "plural", "all"}
     if ctx.reading.that_one and not ctx.reading.flags() & picks and not ctx.reading.top:
         return await _which_one(ctx, scope)  # 鹿城区那个街道收到多少: which street?

@@ -17,6 +17,7 @@ from typing import Literal
 
 from core.qa.lexicon import Token
 from core.templates.catalogue import AMBIGUOUS_WORDS, Entry, EntryKind, Need, entries
+from core.templates.catalogue_words import TOPICS
 
 Status = Literal["answer", "ambiguous", "partial", "none"]
 MAX_CHOICES = 5
@@ -84,6 +85,9 @@ def score(entry: Entry, tokens: Sequence[Token]) -> Scored:
     for t in tokens:
         concepts = [m for m in t.meanings if m.kind == "concept"]
         accepted = [m for m in concepts if m.value in accepts or m.value in extra]
+        if entry.table == "四" and _names_requests(t):
+            # 收到几件行政复议: received, as requests are; but 收到申请最多的那个 … 行政复议 asks of requests
+            accepted = [m for m in accepted if m.value != "row:apply.new"]
         if any(not m.soft for m in accepted):
             covered += _size(t)
         elif (
@@ -98,6 +102,16 @@ def score(entry: Entry, tokens: Sequence[Token]) -> Scored:
     return Scored(
         entry, covered, need is not None and not unexplained, tuple(unexplained), need, relevance, firm
     )
+
+
+@cache
+def _request_words() -> tuple[str, ...]:
+    return tuple(w for w in TOPICS["apply"].soft if len(w) <= 12)
+
+
+def _names_requests(token: Token) -> bool:
+    """Whether the word says requests themselves (收到的申请, received requests), not only a verb (收到)."""
+    return any(w in token.term for w in _request_words())
 
 
 def _each_said(concepts: frozenset[str], tokens: Sequence[Token]) -> bool:

@@ -97,6 +97,10 @@ def split_and(ctx: Context, intents: Collection[str], version: str) -> list[Entr
     if not cuts:
         return None
     wanted = {id(t) for t in concept_tokens(ctx, intents)}
+    # 办理结果里，予以公开加上部分公开: the breakdown named around the parts says where they are, no part of them
+    wanted -= {
+        id(t) for t in tokens if t.has("concept") and all(v.startswith("bd:") for v in t.values("concept"))
+    }
     shared = [t for t in tokens if id(t) in wanted and all(m.soft for m in t.meanings if m.kind == "concept")]
     groups: list[list[Token]] = [[]]
     for i, t in enumerate(tokens):
@@ -106,6 +110,8 @@ def split_and(ctx: Context, intents: Collection[str], version: str) -> list[Entr
             groups[-1].append(t)
     found: list[Entry] = []
     for i, group in enumerate(groups):
+        if not group and shared:
+            group = list(shared)  # 申请和复议各几件: 申请 alone is its own part
         if not group:
             return None
         # 行政复议和行政诉讼被纠正了几件, 复议维持和纠正: a word of another part that names what this part
