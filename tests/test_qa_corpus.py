@@ -22,6 +22,9 @@ from harness import build_world, load, run  # noqa: E402
 from core.storage.db import open_db  # noqa: E402
 
 MIN_DEV_ACCURACY = 98.0
+# The blind probe questions (probes.tsv): no wrong number, and the share answered right kept (86.0 % when
+# they were added; a floor a little under it, so that a better refusal elsewhere does not fail the build).
+MIN_PROBE_ACCURACY = 85.0
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -54,6 +57,18 @@ async def test_qa_dev_corpus(world_url: str) -> None:
     ]
     assert not wrong, "\n".join(wrong)
     assert score.accuracy >= MIN_DEV_ACCURACY, f"{score.accuracy:.1f}%\n" + "\n".join(failures)
+
+
+async def test_qa_probe_corpus_gives_no_wrong_number(world_url: str) -> None:
+    async with open_db(world_url) as sf:
+        score = await run(sf, load("probes"))
+    wrong = [
+        f"{o.item.id} {o.item.question} => {o.item.expected}: {o.reply['kind']} {o.reply['value']!r} ({o.verdict.why})"
+        for o in score.outcomes
+        if o.verdict.wrong_number
+    ]
+    assert not wrong, "\n".join(wrong)
+    assert len(score.outcomes) >= 1600 and score.accuracy >= MIN_PROBE_ACCURACY, f"{score.accuracy:.1f}%"
 
 
 async def test_days_early_against_the_deadline(world_url: str) -> None:

@@ -44,7 +44,7 @@ class Item:
 
 
 def load(split: str) -> list[Item]:
-    """The items of ``dev``, ``test`` or ``fresh`` (tests/qa_corpus/<split>.tsv)."""
+    """The items of ``dev``, ``test``, ``fresh`` or ``probes`` (tests/qa_corpus/<split>.tsv)."""
     items = []
     for line in (HERE / f"{split}.tsv").read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or not line.strip():
