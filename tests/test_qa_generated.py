@@ -510,6 +510,23 @@ async def test_questions_in_several_parts(qa: async_sessionmaker[AsyncSession]) 
     assert a.kind == "rank" and a.value == max((await stored_all(qa, 2021, "apply.new.total")).values())
 
 
+async def test_a_figure_set_aside(qa: async_sessionmaker[AsyncSession]) -> None:
+    """不是全部公开那种, 复议后起诉的不算: a figure outside the one asked is read and said; one inside it (除了个人
+    以外, 除掉还没审完的) asks for a figure the reports do not print, and is refused."""
+    partial = await stored(qa, XIHU, 2021, "apply.partial.total")
+    a = await answer(qa, "西湖区2021年部分公开的几件 不是全部公开那种")
+    assert a.kind == "value" and a.value == partial and "不在所问的数字之内" in a.text, a.text
+    direct = await stored(qa, XIHU, 2021, "litigation.direct.total")
+    a = await answer(qa, "西湖区2021年直接起诉几件（复议后起诉的不算）")
+    assert a.kind == "value" and a.value == direct, a.text
+    for question in (
+        "西湖区2021年除了个人以外的申请一共多少件",
+        "西湖区2021年行政复议，除掉还没审完的，一共几件",
+    ):
+        a = await answer(qa, question)
+        assert a.value is None and a.kind == "none", question
+
+
 async def test_in_force_is_not_answered_from_total_published(qa: async_sessionmaker[AsyncSession]) -> None:
     # 现行有效 (2021) and 对外公开总数量 (2019) are different counts: a repealed document stays published
     for question, year in (

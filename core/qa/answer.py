@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.qa import across, queries, similar, single, trend
+from core.qa.exclude import set_aside
 from core.qa.names import longer_names, mentions_to_named, resolve_chunk
 from core.qa.parse import Chunk, Lang, Reading, is_yes_no, normalize, read
 from core.qa.reply import Answer, Choice, Context, Named, Option
@@ -50,6 +51,7 @@ async def _understand(
         reading, named, unexplained = await _names(session, text, [*kept, *longer])
     # Words nothing listed explains, read by their similarity to the catalogue's terms (or left unexplained)
     reading.tokens, unexplained = similar.explain(text, reading.tokens, unexplained)
+    unexplained, aside = set_aside(reading, unexplained)  # 部分公开的，不是全部公开那种
     reading.yes_no = is_yes_no(reading)
     language: Lang = "en" if lang == "en" else "zh" if lang == "zh" else reading.lang
     rows = await queries.agencies(session, list(choice.agencies))
@@ -61,6 +63,13 @@ async def _understand(
                 language, f"（按所选的“{n.row.name}”回答）", f"(answered for {n.row.name}, as chosen)"
             )
     ctx = Context(session, reading, language, _unique(named), now, choice)
+    ctx.understood += [
+        ctx.tr(
+            f"（「{e.zh}」不在所问的数字之内，未计入）",
+            f"('{e.en}' is no part of the figure asked; left out)",
+        )
+        for e in aside
+    ]
     if choice.entry:
         ctx.entry = catalogue_entry(choice.entry)
     return ctx, unexplained
@@ -165,7 +174,7 @@ def _is_across(ctx: Context, flags: set[str]) -> bool:
         return False
     many = bool(flags & MANY or r.kinds() or r.top or ctx.choice.scope_all)
     if any(n.row is not None for n in ctx.agencies):
-        return many
+        return many and not ("every_year" in flags and len(ctx.agencies) == 1)  # its highest year
     return many or bool(flags & ACROSS) or r.condition is not None or "negative" in flags
 
 

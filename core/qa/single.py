@@ -17,6 +17,7 @@ from core.qa.scope import division, tier_of
 from core.qa.understand import (
     against_agency,
     concept_tokens,
+    defined_aside,
     entry_options,
     joins_parts,
     names_figure,
@@ -79,6 +80,7 @@ async def answer(ctx: Context) -> Answer:
         | ({"negative"} if ctx.reading.yes_no else set())
         | ({"compare"} if against_agency(ctx) else set())  # lawsuits vs 首南街道: against it
         | ({"compare"} if "fact:deadline" in ctx.reading.concepts() else set())  # 比截止日晚了几天
+        | ({"compare"} if defined_aside(ctx) else set())  # (answered vs new + carried over): a definition
     )
     if ctx.entry is None and (odd := stray(ctx, allowed) or _who(ctx)):
         return await not_recorded(ctx, odd)

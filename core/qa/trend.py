@@ -25,7 +25,7 @@ from core.qa.single import (
     rate_of,
     read_entry,
 )
-from core.qa.understand import against_agency, concept_tokens, names_figure, restate, stray
+from core.qa.understand import against_agency, concept_tokens, defined_aside, names_figure, restate, stray
 from core.qa.when import CARRY, stored_years
 from core.qa.wording import amount, number, percent_text, plain
 from core.templates.catalogue import Entry
@@ -55,7 +55,7 @@ def wants_years(ctx: Context) -> bool:
         return False
     if len(named) >= 2:
         return not (entry is not None and entry.row in CARRY)
-    if "compare" in flags and not against_agency(ctx):
+    if "compare" in flags and not against_agency(ctx) and not defined_aside(ctx):
         return True
     if "change" in flags:
         # 增加了几项 of a 2019 table 二 row is its 本年增/减 column, not a change across years.
@@ -220,6 +220,8 @@ async def years(ctx: Context) -> Answer:
     lines = [f"{agency.short_name} {ctx.quote(entry.name(ctx.lang))}" + ctx.tr("历年对比：", " by year:")]
     lines += [f"· {p.report.year}{ctx.colon}{_shown(ctx, entry, p)}" for p in points]
     sources = [s for p in points for s in p.sources]
+    if (over := _over_years(ctx, entry, lines, points, sources)) is not None:
+        return over
     first, last = points[0], points[-1]
     if first.value is None or last.value is None:
         return ctx.refuse(
@@ -237,6 +239,48 @@ async def years(ctx: Context) -> Answer:
         return ctx.refuse(lines)
     unit = "%" if _percent_wanted(ctx) and entry.kind != "rate" else _unit(entry, ctx.lang)
     return ctx.reply(lines, kind="compare", value=value, unit=unit, sources=sources, items=_items(points))
+
+
+def _over_years(
+    ctx: Context, entry: Entry, lines: list[str], points: list[Point], sources: list[dict[str, Any]]
+) -> Answer | None:
+    """Every year at once: 历年加起来一共 (the sum), 哪年最多 / highest yearly number (the best year), in every
+    year? (yes or no); None for a change between years."""
+    flags = ctx.reading.flags()
+    values = [p.value for p in points]
+    if "every_year" not in flags or len(points) < 2 or entry.kind == "rate" and "sum" in flags:
+        return None
+    if None in values:
+        if flags & {"sum", "rank", "rank_asc"} or ctx.reading.yes_no:
+            return ctx.refuse([*lines, ctx.tr("有年度缺少这个数字。", "A year lacks the figure.")])
+        return None
+    unit = _unit(entry, ctx.lang)
+    known = [v for v in values if v is not None]
+    if "sum" in flags:
+        total = sum(known)
+        lines.append(
+            ctx.tr(
+                f"历年合计：{amount(total, unit, ctx.lang)}",
+                f"All years together: {amount(total, unit, ctx.lang)}",
+            )
+        )
+        return ctx.reply(lines, kind="sum", value=total, unit=unit, sources=sources, items=_items(points))
+    if flags & {"rank", "rank_asc"}:
+        best = (min if "rank_asc" in flags else max)(known)
+        years = "、".join(str(p.report.year) for p in points if p.value == best)
+        lines.append(ctx.tr(f"{'最少' if 'rank_asc' in flags else '最多'}的是 {years} 年：{amount(best, unit, ctx.lang)}",
+                            f"{'Lowest' if 'rank_asc' in flags else 'Highest'}: {years}, {amount(best, unit, ctx.lang)}"))  # fmt: skip
+        return ctx.reply(lines, kind="rank", value=best, unit=unit, sources=sources, items=_items(points))
+    if ctx.reading.yes_no:
+        every = all(v > 0 for v in known)  # 每年都被起诉过吗
+        lines.append(
+            ctx.tr(
+                "每年都有。" if every else "不是每年都有。",
+                "Yes, every year." if every else "Not every year.",
+            )
+        )
+        return ctx.reply(lines, kind="bool", value=every, sources=sources, items=_items(points))
+    return None
 
 
 # Words that ask for a change between years (a trend over all years is one too).

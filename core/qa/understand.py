@@ -50,6 +50,14 @@ def against_agency(ctx: Context) -> bool:
     return bool(said) and all(any(0 <= s - t.end <= 1 for s in starts) for t in said)
 
 
+def defined_aside(ctx: Context) -> bool:
+    """completion rate (requests answered vs new + carried over): the compare word is inside a definition in
+    brackets, no comparison of years."""
+    text = ctx.reading.text
+    said = [t for t in ctx.reading.tokens if "compare" in t.values("intent")]
+    return bool(said) and all(text.rfind("(", 0, t.start) > text.rfind(")", 0, t.start) for t in said)
+
+
 def names_figure(tokens: Sequence[Token]) -> bool:
     """Whether the words name a figure at all (情况, 明细 alone ask for the agency's key figures)."""
     return any(m.kind == "concept" and m.value != "detail" for t in tokens for m in t.meanings)
