@@ -202,6 +202,7 @@ def _other_meanings(tokens: Sequence[Token], best: Scored, scored: Sequence[Scor
     if (
         not ambiguous
         or best.need is None
+        or best.entry.kind not in ("cell", "group")  # is the report complete: of the report, a fact
         or any(
             t.term not in AMBIGUOUS_WORDS and any(m.kind == "concept" and not m.soft for m in t.meanings)
             for t in tokens
