@@ -92,3 +92,17 @@ async def test_days_early_against_the_deadline(world_url: str) -> None:
         assert a.kind == "bool" and a.value is False, a.text
         a = await answer(sf, "柯城区2021年报比截止日期晚了几天", now=NOW)
         assert a.value == (late_published - late_due).days, a.text
+
+
+async def test_this_year_in_english_is_a_year_not_part_of_a_label(world_url: str) -> None:
+    """'new requests this year' is how the report labels 本年新收, but typed in a question this year is 2022,
+    whose reports are not out (the clock of the corpus): asked, not answered with 2021 against 2020."""
+    from world import NOW
+
+    from core.qa.answer import answer
+
+    async with open_db(world_url) as sf:
+        a = await answer(sf, "how do 五马街道's new requests this year compare with last year", now=NOW)
+        assert a.kind == "clarify" and a.value is None, a.text
+        a = await answer(sf, "五马街道 2021 new requests this year", now=NOW)
+        assert a.kind == "value" and a.value is not None, a.text

@@ -359,7 +359,7 @@ _POSSESSIVE = re.compile(r"['’]s?$")  # Putuo District's report
 _SUFFIX_SOUNDS = {"qu", "xian", "shi", "zhen", "xiang", "ju"}
 
 
-_REPORT_YEAR = frozenset({"本年度", "本年"})
+_REPORT_YEAR = frozenset({"本年度", "本年", "this year"})
 
 
 def read(text: str, taken: Sequence[tuple[int, int]] = ()) -> Reading:

@@ -513,6 +513,9 @@ def _printed_labels(items: Iterable[RowDef | ColumnDef]) -> tuple[tuple[str, ...
 def _with(concept: str, printed: Iterable[RowDef | ColumnDef], extra: words.Words) -> ConceptWords:
     labels, english = _printed_labels(printed)
     # A word listed as generic (soft) is only that, even where the template's own names print it.
+    # "new requests this year": this year is the report's own, said by the label, not a word of the figure —
+    # typed in a question it names a year (how do the new requests this year compare with last year)
+    english = tuple(dict.fromkeys(w.removesuffix(" this year") for w in english))
     english = tuple(w for w in english if w not in extra.soft and w not in extra.hint)
     return ConceptWords(
         concept, labels, extra.short, extra.described, (*english, *extra.english), extra.soft, extra.hint
