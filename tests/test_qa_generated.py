@@ -527,6 +527,21 @@ async def test_a_figure_set_aside(qa: async_sessionmaker[AsyncSession]) -> None:
         assert a.value is None and a.kind == "none", question
 
 
+async def test_an_amount_asked_in_another_unit(qa: async_sessionmaker[AsyncSession]) -> None:
+    """采购金额 is printed in 元 (2019 format), 收费金额 in 万元 (2021): asked in the other unit, the value is
+    given in the unit asked."""
+    yuan = await stored(qa, XIHU, 2019, "active.procurement.amount_yuan")
+    assert yuan is not None
+    a = await answer(qa, "西湖区2019年政府集中采购花了多少万元")
+    assert a.unit == "万元" and a.value == pytest.approx(yuan / 10_000), a.text
+    a = await answer(qa, "西湖区2019年政府集中采购金额")
+    assert a.unit == "元" and a.value == yuan
+    wan = await stored(qa, XIHU, 2021, "active.fees.amount_wan")
+    assert wan is not None
+    a = await answer(qa, "西湖区2021年行政事业性收费多少元")
+    assert a.unit == "元" and a.value == pytest.approx(wan * 10_000), a.text
+
+
 async def test_in_force_is_not_answered_from_total_published(qa: async_sessionmaker[AsyncSession]) -> None:
     # 现行有效 (2021) and 对外公开总数量 (2019) are different counts: a repealed document stays published
     for question, year in (
@@ -666,7 +681,13 @@ async def test_region_count_of_zero(qa: async_sessionmaker[AsyncSession]) -> Non
     ("question", "kind", "key", "year", "how"),
     [
         ("2021年行政处罚最多的单位", "rank", "active.penalty.decisions", 2021, "max"),
-        ("which agency had the most licensing decisions in 2021", "rank", "active.licensing.decisions", 2021, "max"),
+        (
+            "which agency had the most licensing decisions in 2021",
+            "rank",
+            "active.licensing.decisions",
+            2021,
+            "max",
+        ),
         ("2021年行政处罚前3名", "rank", "active.penalty.decisions", 2021, "top3"),
         ("top 3 by 行政许可 in 2021", "rank", "active.licensing.decisions", 2021, "top3"),
         ("2020年行政复议最少的单位", "rank", "review.total", 2020, "min"),
@@ -711,7 +732,9 @@ async def test_across_all_agencies(
         ("鄞州区有哪些单位", 7, "list"),
     ],
 )
-async def test_discovery(qa: async_sessionmaker[AsyncSession], question: str, expected: int, kind: str) -> None:
+async def test_discovery(
+    qa: async_sessionmaker[AsyncSession], question: str, expected: int, kind: str
+) -> None:
     a = await answer(qa, question)
     async with qa() as s:
         names = {

@@ -89,6 +89,11 @@ def test_years_as_typed() -> None:
     assert read(normalize("收到申请20和21件的单位")).years == []
     assert [y.year for y in read(normalize("2020年有20、21件")).years] == [2020]
     assert [y.year for y in read(normalize("2020年报")).years] == [2020]
+    # bare, as terse queries type them: 鹿城 21 复议, 19～21, 二〇二一
+    for question, years in (("鹿城 21 复议", [2021]), ("吴兴 复议 19～21 增减", [2019, 2021]),
+                            ("织里 20 21 复议", [2020, 2021]), ("五马街道 二〇二一 老百姓", [2021])):  # fmt: skip
+        assert [y.year for y in read(normalize(question)).years] == years, question
+    assert read(normalize("超过21件的单位")).years == [] and read(normalize("第21名")).years == []
     # 2019版 is a template, not a year
     assert read(normalize("用的是2019版还是2021版模板")).years == []
     assert [y.kind for y in read(normalize("去年比前年多收了多少")).years] == ["last", "before_last"]

@@ -223,6 +223,15 @@ class _Mask:
         return found
 
 
+# 鹿城 21 复议, 西湖 21 vs 20, 五马街道 二〇二一: a report year typed bare, as terse queries do — a number of
+# its own that no 年, unit or ranking word follows (超过21件, 前21名 and 表3 are read before this)
+_BARE_YEAR = re.compile(
+    r"(?<![\d.第前\w])(?P<n>19|20|21|22)(?![\d.%]|\s*(?:件|个|次|起|家|名|位|天|日|号|月|万|元|条|项|份|年|%|percent))"
+    r"(?!\s*(?:和|、|,|，|至|到|~|～|-|与|及)\s*\d+\s*(?:件|个|次|起|家|名|位|天|万|元|条|项|份))"  # 20和21件
+    r"|(?P<cn>二[〇零][一二][〇零一二三四五六七八九])(?!\s*年)"
+)
+
+
 def _years(mask: _Mask) -> list[YearRef]:
     found = []
     for m in mask.finditer(_SHORT_YEARS):
@@ -238,6 +247,10 @@ def _years(mask: _Mask) -> list[YearRef]:
             year = digits if digits > 999 else 2000 + digits
         else:
             year = 2000 + int(m.group("short"))
+        found.append(YearRef(year, None, None, m.span(), _relation(mask.text, m.span())))
+    for m in mask.finditer(_BARE_YEAR):
+        said = m.group("n") or m.group("cn")
+        year = 2000 + int(said) if m.group("n") else int("".join(str(cn_number(c)) for c in said))
         found.append(YearRef(year, None, None, m.span(), _relation(mask.text, m.span())))
     return found
 

@@ -288,7 +288,9 @@ async def _figure(ctx: Context, reader: ReportReader, entry: Entry) -> Answer:
     lines += await _carried_over(ctx, reader, entry, figure.value)
     if ctx.reading.condition is not None and ctx.reading.condition.op == "blank":  # 是空白吗, left blank?
         blank = figure.origin == "blank"
-        lines.append(ctx.tr(f"是否为空白：{'是' if blank else '否'}。", f"Blank: {'yes' if blank else 'no'}."))
+        lines.append(
+            ctx.tr(f"是否为空白：{'是' if blank else '否'}。", f"Blank: {'yes' if blank else 'no'}.")
+        )
         return ctx.reply(lines, kind="bool", value=blank, sources=figure.sources)
     if (checked := _checked(ctx, lines, figure.value, figure.sources, percent=False)) is not None:
         return checked
@@ -300,7 +302,22 @@ async def _figure(ctx: Context, reader: ReportReader, entry: Entry) -> Answer:
             value=(figure.value == 0) if negative else figure.value != 0,
             sources=figure.sources,
         )
-    return ctx.reply(lines, kind="value", value=figure.value, unit=figure.unit, sources=figure.sources)
+    value, unit = _in_unit_asked(ctx, figure.value, figure.unit)
+    return ctx.reply(lines, kind="value", value=value, unit=unit, sources=figure.sources)
+
+
+# 采购花了多少万元: an amount asked in another unit than the cell's is given in the unit asked (the answer's
+# text says both)
+_YUAN_PER = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
+_UNIT_ASKED = re.compile(r"亿元|万元|(?<![万亿])元|\b(?:10k|ten thousand) yuan|\b100m yuan|\byuan\b")
+_UNIT_SAID = {"10k yuan": "万元", "ten thousand yuan": "万元", "100m yuan": "亿元", "yuan": "元"}
+
+
+def _in_unit_asked(ctx: Context, value: float, unit: str | None) -> tuple[float, str | None]:
+    said = [_UNIT_SAID.get(m.group(), m.group()) for m in _UNIT_ASKED.finditer(ctx.reading.text)]
+    if unit not in _YUAN_PER or len(set(said)) != 1 or said[0] == unit:
+        return value, unit
+    return round(value * _YUAN_PER[unit] / _YUAN_PER[said[0]], 8), said[0]
 
 
 # ---------------------------------------------------------------- rates
@@ -596,7 +613,9 @@ async def _findings(ctx: Context, reader: ReportReader, fact: str, facts: Report
 def breakdown_parts(ctx: Context, entry: Entry, version: str) -> list[tuple[str, str, tuple[str, ...]]]:
     """(zh, en, keys) of each part in a report of ``version``; the applicant breakdown follows the row named
     (办结的申请人构成 → the 办理结果总计 row)."""
-    named = (m.value for t in ctx.reading.tokens for m in t.meanings if m.kind == "concept")  # in question order
+    named = (
+        m.value for t in ctx.reading.tokens for m in t.meanings if m.kind == "concept"
+    )  # in question order
     row = next(
         (c.removeprefix("row:") for c in named if c.startswith("row:apply.") and c != "row:apply.new"), None
     ) if entry.id == "breakdown.applicants" else None  # fmt: skip
