@@ -22,7 +22,7 @@ from harness import build_world, load, run  # noqa: E402
 from core.storage.db import open_db  # noqa: E402
 
 MIN_DEV_ACCURACY = 98.0
-# The blind probe questions (probes.tsv): no wrong number, and the share answered right kept (86.8 % when
+# The blind probe questions (probes.tsv): no wrong number, and the share answered right kept (85.8 % when
 # they were added; a floor a little under it, so that a better refusal elsewhere does not fail the build).
 MIN_PROBE_ACCURACY = 85.0
 
@@ -68,7 +68,7 @@ async def test_qa_probe_corpus_gives_no_wrong_number(world_url: str) -> None:
         if o.verdict.wrong_number
     ]
     assert not wrong, "\n".join(wrong)
-    assert len(score.outcomes) >= 2100 and score.accuracy >= MIN_PROBE_ACCURACY, f"{score.accuracy:.1f}%"
+    assert len(score.outcomes) >= 2400 and score.accuracy >= MIN_PROBE_ACCURACY, f"{score.accuracy:.1f}%"
 
 
 async def test_days_early_against_the_deadline(world_url: str) -> None:

@@ -184,6 +184,16 @@ ONE = [
     One("西湖区2019年复议完了不服又去起诉的有几件", XIHU, 2019, "litigation.after_review.total"),
     One("西湖区2021年查无此信息的有多少", XIHU, 2021, "apply.unavailable.not_held.total"),
     One("西湖区 2020 requests carried over into 2021", XIHU, 2020, "apply.carried_forward.total"),
+    # the official English terms of the reports
+    One(
+        "In 西湖区's 2021 report, how many applications were carried forward to the next year",
+        XIHU,
+        2021,
+        "apply.carried_forward.total",
+    ),
+    One("西湖区 2021 administrative reconsideration cases not yet concluded", XIHU, 2021, "review.pending"),
+    One("西湖区 2021 results of handling, grand total", XIHU, 2021, "apply.total.total"),
+    One("西湖区2021年全部给了的申请有多少件", XIHU, 2021, "apply.disclosed.total"),
     # what table 二 counts was published; cases brought against an agency are reconsiderations as well
     One(
         "how many admin licensing decisions has 西湖区 published for 2021",
@@ -436,6 +446,15 @@ async def test_the_one_at_the_bottom_of_a_ranking(qa: async_sessionmaker[AsyncSe
                      "2021年街道收到申请排名最后的是哪个"):  # fmt: skip
         a = await answer(qa, question)
         assert a.kind == "rank" and a.value == min(streets.values()), question
+
+
+async def test_vs_between_the_figures_of_a_rate_is_no_comparison_of_years(
+    qa: async_sessionmaker[AsyncSession],
+) -> None:
+    a = await answer(qa, "西湖区 2021 completion rate: results of handling vs (received + carried over)")
+    assert a.kind != "compare" and a.value is None, a.text  # refused: never 2021 against 2020
+    a = await answer(qa, "西湖区 2021 vs 2020 requests")
+    assert a.kind == "compare"
 
 
 async def test_vs_an_agency_is_against_it(qa: async_sessionmaker[AsyncSession]) -> None:

@@ -25,7 +25,15 @@ from core.qa.single import (
     rate_of,
     read_entry,
 )
-from core.qa.understand import against_agency, concept_tokens, defined_aside, names_figure, restate, stray
+from core.qa.understand import (
+    against_agency,
+    compares_years,
+    concept_tokens,
+    defined_aside,
+    names_figure,
+    restate,
+    stray,
+)
 from core.qa.when import CARRY, stored_years
 from core.qa.wording import amount, number, percent_text, plain
 from core.templates.catalogue import Entry
@@ -55,7 +63,7 @@ def wants_years(ctx: Context) -> bool:
         return False
     if len(named) >= 2:
         return not (entry is not None and entry.row in CARRY)
-    if "compare" in flags and not against_agency(ctx) and not defined_aside(ctx):
+    if "compare" in flags and not against_agency(ctx) and not defined_aside(ctx) and compares_years(ctx):
         return True
     if "change" in flags:
         # 增加了几项 of a 2019 table 二 row is its 本年增/减 column, not a change across years.

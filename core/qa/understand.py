@@ -50,6 +50,14 @@ def against_agency(ctx: Context) -> bool:
     return bool(said) and all(any(0 <= s - t.end <= 1 for s in starts) for t in said)
 
 
+def compares_years(ctx: Context) -> bool:
+    """A compare word said next to a year (比去年, 2021 vs 2020, compared with last year), not between the
+    figures a rate is made of (completion rate: results of handling vs (received + carried over))."""
+    said = [t for t in ctx.reading.tokens if "compare" in t.values("intent")]
+    spans = [y.span for y in ctx.reading.years]
+    return any(abs(a - t.end) <= 8 or abs(t.start - b) <= 8 for t in said for a, b in spans)
+
+
 def defined_aside(ctx: Context) -> bool:
     """completion rate (requests answered vs new + carried over): the compare word is inside a definition in
     brackets, no comparison of years."""

@@ -16,7 +16,7 @@ INTENT: dict[str, tuple[str, ...]] = {
              "biggest", "greatest", "the most"),
     "rank_asc": ("最少", "最低", "最小", "倒数", "垫底", "倒数第一", "排名最后", "排最后", "最后一名", "末位", "排名末位", "fewest", "least", "lowest", "smallest", "bottom"),
     "ranking": ("排名", "排行", "排", "排序", "排前", "排在前", "排行榜", "名次", "rank", "ranking", "ranked", "rankings"),
-    "sum": ("一共", "总共", "合计", "总计", "共计", "加起来", "加一起", "加在一起", "加到一起", "总和", "总量", "累计", "合起来", "加总", "总数", "共", "added up", "add up", "adding up", "all told", "both kinds", "either kind", "of either kind", "of both kinds", "都算", "都算上", "都算进去", "一起算", "两种都算", "两个都算", "都包括",
+    "sum": ("一共", "总共", "合计", "总计", "共计", "加起来", "加一起", "加在一起", "加到一起", "总和", "总量", "累计", "合起来", "加总", "总数", "共", "added up", "add up", "adding up", "all told", "grand total", "both kinds", "either kind", "of either kind", "of both kinds", "都算", "都算上", "都算进去", "一起算", "两种都算", "两个都算", "都包括",
             "in total", "altogether", "combined", "sum", "total", "totals", "overall", "all together", "together"),
     "average": ("平均", "均值", "平均每个", "平均每家", "average", "mean", "avg", "per agency", "on average"),
     "count": ("几家", "多少家", "多少单位", "几个单位", "多少个单位", "几份", "多少份", "单位有几个", "单位有多少",

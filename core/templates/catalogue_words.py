@@ -51,7 +51,8 @@ ROWS: dict[str, Words] = {
     ),
     "apply.disclosed": Words(
         ("予以公开",),
-        ("全部公开", "同意公开", "全公开", "完全公开", "都公开", "准予公开", "给予公开", "公开了全部"),
+        ("全部公开", "同意公开", "全公开", "完全公开", "都公开", "准予公开", "给予公开", "公开了全部", "全部给了",
+         "都给了", "全给了", "给了全部", "全部提供了", "全部都给了"),
         ("fully disclosed", "disclosed in full", "granted in full", "full disclosure", "fully disclose",
          "disclose in full", "in full", "fully", "disclosed fully", "grant in full", "fully granted"),
         ("grant", "granted"),
@@ -154,6 +155,7 @@ ROWS: dict[str, Words] = {
         ("办完", "办了", "处理完", "已办结", "答复", "回复", "办理", "处理", "处理总数", "办理总数", "办理完成", "处理完的",
          "办结数", "已处理", "完成"),
         ("processed", "process", "handled", "handle", "answered", "closed", "completed", "dealt with",
+         "results of handling", "handling results total", "total results of handling",
          "finish processing", "finished processing", "finished", "finish", "completed processing",
          "total processed", "responded", "replied", "requests processed", "completed requests"),
         ("answer", "respond"),
@@ -166,6 +168,7 @@ ROWS: dict[str, Words] = {
          "接着办理", "继续办", "带到明年", "带到下一年", "带到下年", "没处理完", "还没处理完", "没有处理完",
          "未处理完", "尚未处理完", "办不完", "处理不完"),
         ("carried into next year", "carried forward", "carried over to next year", "carried to next year",
+         "carried forward to next year", "carried forward to the following year", "carried forward into next year",
          "rolled over", "still open", "outstanding", "unfinished", "not yet completed", "carry forward",
          "rolled over into", "carry over into", "carried over into", "carried into", "carry into", "roll over into",
          "pending at year end", "still pending at year end", "pending at the end of the year", "not finished",
@@ -289,7 +292,8 @@ COLUMNS: dict[str, Words] = {
     ),
     "legal_service": Words(
         ("法律服务机构",), ("律师事务所", "律所", "律师"),
-        ("law firms", "law firm", "lawyers", "legal services", "legal service providers"),
+        ("law firms", "law firm", "lawyers", "legal services", "legal service providers", "legal service institutions",
+         "legal service organisations", "legal service organizations"),
     ),
     "other_org": Words(
         ("其他组织",), ("其他法人", "其它组织", "其他机构", "申请人是其他的", "申请人为其他的", "其他申请人", "其他类申请人",
@@ -316,7 +320,7 @@ COLUMNS: dict[str, Words] = {
          "正在审理", "还没判", "没判", "未判", "还没判决", "没有判决", "还没有结果", "没有结果", "没出结果", "还没出结果",
          "进行中", "还在进行"),
         ("pending", "undecided", "not yet decided", "still pending", "unresolved", "ongoing", "open cases",
-         "not yet resolved"),
+         "not yet resolved", "not yet concluded", "not concluded", "still not concluded", "unconcluded"),
     ),
     "new_made": Words(("本年新制作", "新制作"), ("制作",), ("newly made", "newly make", "newly drafted", "made")),
     "new_published": Words(
@@ -327,11 +331,12 @@ COLUMNS: dict[str, Words] = {
     ),
     "prior_items": Words(
         ("上一年项目数量", "上年项目数"), ("上一年项目数", "原有项目", "上年项目数量", "项目数量上一年"),
-        ("items at end of last year", "items last year", "previous year items"),
+        ("items at end of last year", "items last year", "previous year items", "items as of the previous year",
+         "number of items as of the previous year", "items of the previous year"),
     ),
     "change": Words(
         ("本年增/减", "本年增减", "增/减"), ("增减", "增加或减少", "新增", "增加", "减少", "增加了", "减少了"),
-        ("change this year", "net change"),
+        ("change this year", "net change", "net increase/decrease", "increase/decrease", "net increase or decrease"),
     ),
     "decisions": Words(
         ("处理决定数量", "处理决定", "本年处理决定数量"), ("决定数", "决定", "作出", "作出决定", "决定数量"),
@@ -448,7 +453,8 @@ FACTS: dict[str, Words] = {
     "deadline": Words(
         ("截止日期",), ("截止时间", "期限", "最晚", "最迟", "截止日", "法定截止日", "法定截止日期", "法定期限", "法定时限", "截止", "规定时间", "应该", "应当", "应在", "必须", "须在",
                          "之前", "哪天前", "前"),
-        ("deadline", "due date", "due", "should", "supposed to", "must", "required to"),
+        ("deadline", "due date", "due", "should", "supposed to", "must", "required to", "statutory deadline",
+         "legal deadline"),
     ),
     "template": Words(
         ("模板",), ("格式", "版本", "版", "样式", "哪一版", "哪个版本", "模版", "新模板", "老模板", "旧模板", "新版", "旧版",
