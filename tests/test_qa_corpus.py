@@ -17,7 +17,7 @@ from qa_support import BACKENDS, module_database
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "qa_corpus"))
 
-from harness import build_world, load, run  # noqa: E402
+from harness import Outcome, build_world, load, run  # noqa: E402
 
 from core.storage.db import open_db  # noqa: E402
 
@@ -42,19 +42,15 @@ def test_the_split_is_fixed_and_large_enough() -> None:
     assert refusals >= 80
 
 
+def _said(o: Outcome) -> str:
+    return f"{o.item.id} {o.item.question} => {o.item.expected}: {o.reply['kind']} {o.reply['value']!r} ({o.verdict.why})"
+
+
 async def test_qa_dev_corpus(world_url: str) -> None:
     async with open_db(world_url) as sf:
         score = await run(sf, load("dev"))
-    failures = [
-        f"{o.item.id} {o.item.question} => {o.item.expected}: {o.reply['kind']} {o.reply['value']!r} ({o.verdict.why})"
-        for o in score.outcomes
-        if not o.verdict.right
-    ]
-    wrong = [
-        f
-        for o, f in zip([o for o in score.outcomes if not o.verdict.right], failures, strict=True)
-        if o.verdict.wrong_number
-    ]
+    failures = [_said(o) for o in score.outcomes if not o.verdict.right]
+    wrong = [_said(o) for o in score.outcomes if o.verdict.wrong_number]
     assert not wrong, "\n".join(wrong)
     assert score.accuracy >= MIN_DEV_ACCURACY, f"{score.accuracy:.1f}%\n" + "\n".join(failures)
 
@@ -62,11 +58,7 @@ async def test_qa_dev_corpus(world_url: str) -> None:
 async def test_qa_probe_corpus_gives_no_wrong_number(world_url: str) -> None:
     async with open_db(world_url) as sf:
         score = await run(sf, load("probes"))
-    wrong = [
-        f"{o.item.id} {o.item.question} => {o.item.expected}: {o.reply['kind']} {o.reply['value']!r} ({o.verdict.why})"
-        for o in score.outcomes
-        if o.verdict.wrong_number
-    ]
+    wrong = [_said(o) for o in score.outcomes if o.verdict.wrong_number]
     assert not wrong, "\n".join(wrong)
     assert len(score.outcomes) >= 2400 and score.accuracy >= MIN_PROBE_ACCURACY, f"{score.accuracy:.1f}%"
 

@@ -237,20 +237,18 @@ def _years(mask: _Mask) -> list[YearRef]:
     for m in mask.finditer(_SHORT_YEARS):
         for d in _SHORT_YEAR_DIGITS.finditer(m.group()):
             span = (m.start() + d.start(), m.start() + d.end())
-            year = int(d.group()) if len(d.group()) == 4 else 2000 + int(d.group())
+            year = _year_of(d.group())
             found.append(YearRef(year, None, None, span, _relation(mask.text, span)))
     for m in mask.finditer(_YEAR):
         if m.group("y"):
             year = int(m.group("y"))
         elif m.group("cn") or m.group("cn2"):
-            digits = int("".join(str(cn_number(c)) for c in m.group("cn") or m.group("cn2")))
-            year = digits if digits > 999 else 2000 + digits
+            year = _year_of(m.group("cn") or m.group("cn2"))
         else:
             year = 2000 + int(m.group("short"))
         found.append(YearRef(year, None, None, m.span(), _relation(mask.text, m.span())))
     for m in mask.finditer(_BARE_YEAR):
-        said = m.group("n") or m.group("cn")
-        year = 2000 + int(said) if m.group("n") else int("".join(str(cn_number(c)) for c in said))
+        year = _year_of(m.group("n") or m.group("cn"))
         found.append(YearRef(year, None, None, m.span(), _relation(mask.text, m.span())))
     return found
 
@@ -326,11 +324,12 @@ def _condition(mask: _Mask) -> Condition | None:
     return None
 
 
-def _version_year(said: str) -> int:
-    digits = "".join(
-        ch if ch.isdigit() else str(cn_number(ch)) for ch in said if ch.isdigit() or ch in _CN_NUM
+def _year_of(said: str) -> int:
+    """A year said in digits or numerals, in full or short: 2019, 二〇二一, 一九, 21 (the digits of 2019版 too)."""
+    n = int(
+        "".join(ch if ch.isdigit() else str(cn_number(ch)) for ch in said if ch.isdigit() or ch in _CN_NUM)
     )
-    return int(digits[:4])
+    return n if n > 999 else 2000 + n
 
 
 def _asked_not(mask: _Mask) -> list[tuple[int, int]]:
@@ -400,7 +399,7 @@ def read(text: str, taken: Sequence[tuple[int, int]] = ()) -> Reading:
         tokens.append(Token(*table_span, text[slice(*table_span)], "表", meanings))
     tokens.sort(key=lambda t: t.start)
     reading = Reading(text, detect_lang(text), tokens, [], years, condition, top, table)
-    reading.versions = [_version_year(m.group()) for m in versions]
+    reading.versions = [_year_of(m.group()) for m in versions]
     reading.that_one = bool(_THAT_ONE.search(text))
     if counted and not reading.flags() & {"rank", "rank_asc", "ranking"}:
         reading.top = None

@@ -78,9 +78,12 @@ async def answer(ctx: Context) -> Answer:
         SINGLE_INTENTS
         | {"which", "list", "plural", "count"}
         | ({"negative"} if ctx.reading.yes_no else set())
-        | ({"compare"} if against_agency(ctx) else set())  # lawsuits vs 首南街道: against it
-        | ({"compare"} if "fact:deadline" in ctx.reading.concepts() else set())  # 比截止日晚了几天
-        | ({"compare"} if defined_aside(ctx) else set())  # (answered vs new + carried over): a definition
+        # lawsuits vs 首南街道 (against it), 比截止日晚了几天, (answered vs new + carried over) (a definition)
+        | (
+            {"compare"}
+            if against_agency(ctx) or "fact:deadline" in ctx.reading.concepts() or defined_aside(ctx)
+            else set()
+        )
     )
     if ctx.entry is None and (odd := stray(ctx, allowed) or _who(ctx)):
         return await not_recorded(ctx, odd)

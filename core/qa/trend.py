@@ -350,17 +350,12 @@ async def agencies(ctx: Context) -> Answer:
     flags = ctx.reading.flags()
     if "sum" in flags and not flags & {"compare", "change"} and entry.kind != "rate":
         # 鹿城区和瓯海区一共, combined: the two figures added, not compared
-        total = a.value + b.value
+        total, unit = a.value + b.value, _unit(entry, ctx.lang)
         lines[0] = ctx.tr("合计", "Total of ") + ctx.quote(entry.name(ctx.lang)) + ctx.colon
         lines.append(
-            ctx.tr(
-                f"合计：{amount(total, _unit(entry, ctx.lang), ctx.lang)}",
-                f"Together: {amount(total, _unit(entry, ctx.lang), ctx.lang)}",
-            )
+            ctx.tr(f"合计：{amount(total, unit, ctx.lang)}", f"Together: {amount(total, unit, ctx.lang)}")
         )
-        return ctx.reply(
-            lines, kind="sum", value=total, unit=_unit(entry, ctx.lang), sources=sources, items=_items(points)
-        )
+        return ctx.reply(lines, kind="sum", value=total, unit=unit, sources=sources, items=_items(points))
     value, said = _change(ctx, entry, b, a, b.agency.short_name, a.agency.short_name)
     lines.append(said)
     if value is None:

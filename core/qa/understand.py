@@ -42,10 +42,14 @@ def stray(ctx: Context, intents: Collection[str]) -> list[Chunk]:
     ]
 
 
+def _compare_words(ctx: Context) -> list[Token]:
+    return [t for t in ctx.reading.tokens if "compare" in t.values("intent")]
+
+
 def against_agency(ctx: Context) -> bool:
     """lawsuits vs 首南街道: the compare word is said of the agency right after it (against it), with no other
     agency or year to compare with."""
-    said = [t for t in ctx.reading.tokens if "compare" in t.values("intent")]
+    said = _compare_words(ctx)
     starts = {n.span[0] for n in ctx.agencies}
     return bool(said) and all(any(0 <= s - t.end <= 1 for s in starts) for t in said)
 
@@ -53,7 +57,7 @@ def against_agency(ctx: Context) -> bool:
 def compares_years(ctx: Context) -> bool:
     """A compare word said next to a year (比去年, 2021 vs 2020, compared with last year), not between the
     figures a rate is made of (completion rate: results of handling vs (received + carried over))."""
-    said = [t for t in ctx.reading.tokens if "compare" in t.values("intent")]
+    said = _compare_words(ctx)
     spans = [y.span for y in ctx.reading.years]
     return any(abs(a - t.end) <= 8 or abs(t.start - b) <= 8 for t in said for a, b in spans)
 
@@ -62,7 +66,7 @@ def defined_aside(ctx: Context) -> bool:
     """completion rate (requests answered vs new + carried over): the compare word is inside a definition in
     brackets, no comparison of years."""
     text = ctx.reading.text
-    said = [t for t in ctx.reading.tokens if "compare" in t.values("intent")]
+    said = _compare_words(ctx)
     return bool(said) and all(text.rfind("(", 0, t.start) > text.rfind(")", 0, t.start) for t in said)
 
 
